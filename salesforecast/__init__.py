@@ -1,0 +1,1 @@
+"""salesforecast: demand forecasting and supply planning (Django project package and core app)."""

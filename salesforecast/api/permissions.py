@@ -1,0 +1,36 @@
+"""API permissions: authenticated always; model permissions (including view) wherever a model backs a view.
+
+Views without a queryset declare `required_permissions = {"GET": [...], "POST": [...]}` (method → Django
+permission codenames); a method missing from the mapping needs authentication only.
+"""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
+
+
+class ModelPermissionsWithView(DjangoModelPermissions):
+    """DjangoModelPermissions, but reading also needs `view_<model>`: a user with no role reads nothing."""
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+        "OPTIONS": [],
+    }
+
+
+class ModelPermissionsOrAuthenticated(BasePermission):
+    message = "You do not have permission to perform this action."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        required = getattr(view, "required_permissions", None)
+        if required is not None:
+            return user.has_perms(required.get(request.method, required.get("*", [])))
+        if getattr(view, "queryset", None) is not None or hasattr(view, "get_queryset"):
+            try:
+                return ModelPermissionsWithView().has_permission(request, view)
+            except (AssertionError, AttributeError):
+                return request.method in SAFE_METHODS
+        return True

@@ -1,0 +1,208 @@
+"""Backups: the database and the model artefacts, timestamped, verified on restore, with a retention count.
+
+A backup is a directory `salesforecast-<UTC timestamp>/` holding `database.sqlite3` (SQLite online backup, safe
+while the app runs) or `database.dump` (`pg_dump --format=custom`), `files.tar.gz` (ARTIFACTS_ROOT and
+MEDIA_ROOT: trained models, uploads) and `manifest.json` (vendor, migrations, sizes, SHA-256 of each file). It is
+written to a temporary name and renamed when complete, so a crash never leaves a half backup that looks whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import django
+from django.conf import settings
+from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
+
+PREFIX = "salesforecast-"
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be done; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: str
+    vendor: str
+    files: dict[str, dict]
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(f["bytes"] for f in self.files.values())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _file_roots() -> dict[str, Path]:
+    return {"artifacts": Path(settings.ARTIFACTS_ROOT), "media": Path(settings.MEDIA_ROOT)}
+
+
+def _pg_env() -> tuple[list[str], dict[str, str]]:
+    db = connection.settings_dict
+    args = ["--host", db.get("HOST") or "localhost", "--port", str(db.get("PORT") or 5432),
+            "--username", db.get("USER") or "postgres", "--dbname", db["NAME"]]
+    env = {**os.environ}
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]  # passed to the child only, never on a command line
+    return args, env
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    tool = command[0]
+    if shutil.which(tool) is None:
+        raise BackupError(f"{tool} is not installed; install the PostgreSQL client tools matching the server.")
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{tool} failed: {result.stderr.strip()[:500]}")
+
+
+def _dump_database(target_dir: Path) -> Path:
+    if connection.vendor == "sqlite":
+        target = target_dir / "database.sqlite3"
+        connection.ensure_connection()
+        destination = sqlite3.connect(target)
+        try:
+            connection.connection.backup(destination)
+        finally:
+            destination.close()
+        return target
+    if connection.vendor == "postgresql":
+        target = target_dir / "database.dump"
+        args, env = _pg_env()
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *args], env)
+        return target
+    raise BackupError(f"Backups support SQLite and PostgreSQL, not {connection.vendor}.")
+
+
+def _pack_files(target_dir: Path) -> Path:
+    target = target_dir / "files.tar.gz"
+    with tarfile.open(target, "w:gz") as tar:
+        for name, root in _file_roots().items():
+            if root.is_dir():
+                tar.add(root, arcname=name)
+    return target
+
+
+def create_backup(directory: Path | str, *, keep: int | None = None) -> BackupInfo:
+    """Write one complete backup into `directory`; then keep only the newest `keep` backups there."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    created_at = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    final = directory / f"{PREFIX}{created_at}"
+    work = Path(tempfile.mkdtemp(prefix=".incomplete-", dir=directory))
+    try:
+        produced = [_dump_database(work), _pack_files(work)]
+        manifest = {
+            "format": FORMAT_VERSION,
+            "created_at": created_at,
+            "vendor": connection.vendor,
+            "django": django.get_version(),
+            "migrations": sorted(f"{m.app}.{m.name}" for m in MigrationRecorder(connection).migration_qs.all()),
+            "files": {p.name: {"bytes": p.stat().st_size, "sha256": _sha256(p)} for p in produced},
+        }
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        work.rename(final)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if keep is not None:
+        prune_backups(directory, keep)
+    return BackupInfo(final, created_at, manifest["vendor"], manifest["files"])
+
+
+def list_backups(directory: Path | str) -> list[Path]:
+    """Complete backups, oldest first (the timestamp sorts)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p for p in directory.iterdir() if p.is_dir() and p.name.startswith(PREFIX) and (p / MANIFEST).is_file()
+    )
+
+
+def prune_backups(directory: Path | str, keep: int) -> list[Path]:
+    if keep < 1:
+        raise BackupError("keep must be at least 1: pruning every backup is never what you want.")
+    backups = list_backups(directory)
+    removed = backups[:-keep] if len(backups) > keep else []
+    for path in removed:
+        shutil.rmtree(path)
+    return removed
+
+
+def read_backup(path: Path | str) -> BackupInfo:
+    """Load and verify a backup's manifest and checksums."""
+    path = Path(path)
+    manifest_file = path / MANIFEST
+    if not manifest_file.is_file():
+        raise BackupError(f"{path} is not a backup: it has no {MANIFEST}.")
+    manifest = json.loads(manifest_file.read_text())
+    if manifest.get("format") != FORMAT_VERSION:
+        raise BackupError(f"{path} has backup format {manifest.get('format')}; this version reads {FORMAT_VERSION}.")
+    for name, meta in manifest["files"].items():
+        file = path / name
+        if not file.is_file() or _sha256(file) != meta["sha256"]:
+            raise BackupError(f"{file} is missing or damaged (checksum mismatch); choose another backup.")
+    return BackupInfo(path, manifest["created_at"], manifest["vendor"], manifest["files"])
+
+
+def _restore_database(info: BackupInfo) -> None:
+    if info.vendor != connection.vendor:
+        raise BackupError(f"The backup is of a {info.vendor} database; this installation uses {connection.vendor}.")
+    connections.close_all()
+    if connection.vendor == "sqlite":
+        source = sqlite3.connect(info.path / "database.sqlite3")
+        try:
+            connection.ensure_connection()
+            source.backup(connection.connection)
+        finally:
+            source.close()
+        return
+    args, env = _pg_env()
+    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+          *args, str(info.path / "database.dump")], env)
+
+
+def _restore_files(info: BackupInfo) -> None:
+    roots = _file_roots()
+    with tarfile.open(info.path / "files.tar.gz", "r:gz") as tar:
+        members = tar.getmembers()
+        for name, root in roots.items():
+            if root.exists():
+                shutil.rmtree(root)
+            wanted = [m for m in members if m.name == name or m.name.startswith(name + "/")]
+            if not wanted:
+                continue
+            root.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=root.parent) as tmp:
+                tar.extractall(tmp, members=wanted, filter="data")  # "data" refuses links/paths outside tmp
+                Path(tmp, name).rename(root)
+
+
+def restore_backup(path: Path | str) -> BackupInfo:
+    """Replace the database and the artefacts with the backup's (after verifying it whole)."""
+    info = read_backup(path)
+    _restore_database(info)
+    _restore_files(info)
+    return info

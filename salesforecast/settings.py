@@ -1,0 +1,367 @@
+"""Settings for salesforecast, read from the environment (12-factor, django-environ).
+
+Defaults serve a developer on a laptop (SQLite file, ORM broker, console e-mail). Production must set
+explicit values: with DEBUG off a missing SECRET_KEY or ALLOWED_HOSTS stops start-up with
+ImproperlyConfigured naming the variable. Every variable is documented in `.env.example`.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from salesforecast.logging import install_safe_logger_class
+
+install_safe_logger_class()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A local .env is a convenience for developers; the real environment always wins.
+_env_file = Path(environ.Env().str("ENV_FILE", default=str(BASE_DIR / ".env")))
+if _env_file.is_file():
+    environ.Env.read_env(_env_file, overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - DEBUG-only fallback
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment (at least 50 random characters), "
+            "or set DEBUG=true for local development only."
+        )
+    SECRET_KEY = _DEV_SECRET_KEY
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is not set. Set ALLOWED_HOSTS=host1,host2 when DEBUG is off.")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "import_export",
+    "django_q",
+    # Our apps, lowest layer first: integrations (data sources) ← branches ← sales ← forecasting ← planning;
+    # monitoring only reads; salesforecast (core) holds roles, schedules and the demo.
+    "integrations",
+    "branches",
+    "sales",
+    "forecasting",
+    "planning",
+    "monitoring",
+    "salesforecast",
+]
+
+MIDDLEWARE = [
+    "salesforecast.middleware.RequestIdMiddleware",
+    "salesforecast.metrics.LatencyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "salesforecast.middleware.AccessLogMiddleware",
+    "salesforecast.middleware.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "salesforecast.urls"
+WSGI_APPLICATION = "salesforecast.wsgi.application"
+ASGI_APPLICATION = "salesforecast.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "salesforecast" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: a SQLite file in the project directory unless DATABASE_URL says otherwise.
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let the web process, the worker and commands share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = env.bool("USE_TZ", default=True)
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+# Trained models and other artefacts; part of backups.
+ARTIFACTS_ROOT = Path(env.str("ARTIFACTS_ROOT", default=str(BASE_DIR / "var" / "artifacts")))
+# Backups (manage.py backup): where they go and how many are kept.
+BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+# Uploaded import files waiting for a background job.
+IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "var" / "imports")))
+
+# Public URL of this deployment, used in e-mails (password reset, sync failure links).
+SITE_URL = (env.str("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail
+# An empty value (as in a copied .env.example) means "the default", here and below.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="") or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="salesforecast@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# ADMINS=Name <a@example.com>,Other <b@example.com>  (receive sync failure and alert mails too)
+
+
+def _parse_admin(entry: str) -> tuple[str, str]:
+    """'Name <mail@host>' or a bare address -> (name, address)."""
+    if "<" in entry:
+        name, _, address = entry.partition("<")
+        return name.strip() or address.rstrip(">").strip(), address.rstrip(">").strip()
+    return entry.strip(), entry.strip()
+
+
+ADMINS = [_parse_admin(a) for a in env.list("ADMINS", default=[])]
+
+# Key for credentials encrypted at rest (Fernet keys, comma-separated; the first encrypts, all decrypt,
+# so keys can be rotated). Without it, secrets cannot be stored; DEBUG derives a dev-only key.
+CREDENTIALS_KEYS = env.list("CREDENTIALS_KEYS", default=[])
+if not CREDENTIALS_KEYS and DEBUG:
+    import base64
+    import hashlib
+
+    # Dev-only: a key derived from the (dev) SECRET_KEY so the demo works without set-up. Never in production.
+    _derived = hashlib.sha256(f"credentials:{SECRET_KEY}".encode()).digest()
+    CREDENTIALS_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+
+# CORS: explicit origins only; a wildcard is honoured in DEBUG alone.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+if "*" in CORS_ALLOWED_ORIGINS:
+    if not DEBUG:
+        raise ImproperlyConfigured("CORS_ALLOWED_ORIGINS may not contain '*' when DEBUG is off; list the origins.")
+    CORS_ALLOWED_ORIGINS = []
+    CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+
+# Security: safe by default when DEBUG is off; each can be relaxed explicitly behind a TLS proxy.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("USE_X_FORWARDED_PROTO", default=False) else None
+)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy for the HTML we serve (admin, API docs, browsable API); see middleware.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+)
+
+# Django REST framework
+API_MAX_PAGE_SIZE = 1000
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["salesforecast.api.permissions.ModelPermissionsOrAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "salesforecast.api.pagination.StrictPageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "salesforecast.api.exceptions.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Proxies in front of the app that append to X-Forwarded-For (0 = use the peer address).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("THROTTLE_ANON", default="60/min"),
+        "user": env.str("THROTTLE_USER", default="1200/min"),
+        "auth": env.str("THROTTLE_AUTH", default="20/min"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# Bearer token Prometheus must send to scrape /metrics; empty disables the endpoint.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Failed logins: after this many within the window, that user / address gets 429 until the window ends.
+LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "salesforecast API",
+    "DESCRIPTION": (
+        "Org structure, products, sales, forecasts and supply planning. Lists are paginated with `page` and "
+        f"`page_size` (at most {API_MAX_PAGE_SIZE}; a larger value is a 400, never silently truncated). "
+        "Authenticate with `POST /api/v1/auth/login/` and send `Authorization: Bearer <access>`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Like every endpoint but /health and auth, the schema and docs need a logged-in user.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    # Several apps have a `status` field with their own choices; name each set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "HealthStateEnum": ["ok", "unavailable"],
+        "SyncStatusEnum": "integrations.choices.SyncStatus",
+        "ForecastRunStatusEnum": "forecasting.choices.RunStatus",
+        "ForecastRunKindEnum": "forecasting.choices.RunKind",
+        "OrderStatusEnum": "sales.choices.OrderStatus",
+        "ProductKindEnum": "sales.choices.ProductKind",
+        "ImportKindEnum": "sales.choices.ImportKind",
+        "ImportJobStatusEnum": "sales.choices.ImportJobStatus",
+        "SyncModeEnum": "integrations.choices.SyncMode",
+        "SyncRequestModeEnum": ["full", "incremental", "live"],
+        "IntegrationKindEnum": "integrations.choices.IntegrationKind",
+        "SyncStreamEnum": "integrations.choices.SyncStream",
+        "AlertSeverityEnum": "monitoring.choices.Severity",
+        "MovementKindEnum": "planning.choices.MovementKind",
+        "MakeOrBuyEnum": "planning.choices.MakeOrBuy",
+        "PurchaseOrderStatusEnum": "planning.choices.PurchaseOrderStatus",
+        "OrderProposalStatusEnum": "planning.choices.ProposalStatus",
+        "ProductionTaskStatusEnum": "planning.choices.TaskStatus",
+    },
+}
+
+# django-q2: the Django ORM is the broker unless REDIS_URL is set.
+REDIS_URL = env.str("REDIS_URL", default="")
+Q_CLUSTER = {
+    "name": "salesforecast",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": env.int("Q_TIMEOUT", default=3 * 3600),
+    "retry": env.int("Q_RETRY", default=3 * 3600 + 600),
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 500,
+    "label": "Background jobs",
+    "ack_failures": True,
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = 1
+# Run jobs inline (no worker) -- for tests and one-off scripts only.
+Q_SYNC = env.bool("Q_SYNC", default=False)
+if Q_SYNC:
+    Q_CLUSTER["sync"] = True
+
+# Logging: one logger per app, key=value lines with the request id (or JSON with LOG_FORMAT=json).
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "salesforecast.logging.RequestIdFilter"}},
+    "formatters": {
+        "keyvalue": {"()": "salesforecast.logging.KeyValueFormatter"},
+        "json": {"()": "salesforecast.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="keyvalue"),
+        },
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+        **{
+            name: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
+            for name in (
+                "salesforecast",
+                "salesforecast.access",
+                "branches",
+                "sales",
+                "integrations",
+                "forecasting",
+                "planning",
+                "monitoring",
+            )
+        },
+    },
+}
+
+# Password reset links point at the front end when it has its own page; else at the API confirm endpoint.
+PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="") or f"{SITE_URL}/api/v1/auth/password-reset/confirm/"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)

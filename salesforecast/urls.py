@@ -1,0 +1,32 @@
+"""Root URLs: admin, /health, and the versioned API where each app mounts its own `api/urls.py`."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from salesforecast.api.views import PublicHealthView
+from salesforecast.metrics import metrics_view
+
+admin.site.site_header = "salesforecast"
+admin.site.site_title = "salesforecast admin"
+admin.site.index_title = "Operations"
+
+api_v1 = [
+    path("", include("salesforecast.api.urls")),
+    path("", include("branches.api.urls")),
+    path("", include("integrations.api.urls")),
+    path("", include("sales.api.urls")),
+    path("", include("forecasting.api.urls")),
+    path("", include("planning.api.urls")),
+    path("", include("monitoring.api.urls")),
+]
+
+urlpatterns = [
+    path("health", PublicHealthView.as_view(), name="health"),
+    path("metrics", metrics_view, name="metrics"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api-auth/", include("rest_framework.urls")),
+]
+
+handler404 = "salesforecast.api.exceptions.json_404"
+handler500 = "salesforecast.api.exceptions.json_500"

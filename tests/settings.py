@@ -1,0 +1,27 @@
+"""Settings for the test suite: production-like (DEBUG off) with safe test values.
+
+pytest-django imports this before any conftest runs, so the environment defaults below are in place
+when salesforecast.settings reads them. A developer's .env never leaks into tests; DATABASE_URL from
+the environment is honoured so the same suite runs on PostgreSQL.
+"""
+
+import os
+
+from cryptography.fernet import Fernet
+
+os.environ["ENV_FILE"] = "/nonexistent/.env"
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("SECRET_KEY", "test-only-" + "x" * 60)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("CREDENTIALS_KEYS", Fernet.generate_key().decode())
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from salesforecast.settings import *  # noqa: E402,F403
+
+# Fast password hashing: the suite creates many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+ARTIFACTS_ROOT = BASE_DIR / "var" / "test-artifacts"  # noqa: F405
+IMPORTS_ROOT = BASE_DIR / "var" / "test-imports"  # noqa: F405
