@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from branches.models import Location
+
+# What a sync owns on a synced row: changed in the source system, never here.
+SYNCED_FIELDS = ("external_id", "parent", "code", "code_tco", "name", "type", "taxpayer_id_number", "branch",
+                 "is_active")
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    source_name = serializers.CharField(source="source.name", read_only=True, default=None, allow_null=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    is_synced = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Location
+        fields = ["id", "name", "code", "code_tco", "type", "taxpayer_id_number", "parent", "parent_name", "branch",
+                  "is_active", "source", "source_name", "external_id", "is_synced", "tree_path", "depth",
+                  "created_at", "updated_at", "synced_at"]
+        read_only_fields = ["source", "tree_path", "depth", "created_at", "updated_at", "synced_at"]
+
+    def get_is_synced(self, obj: Location) -> bool:
+        return obj.source_id is not None
+
+    def validate(self, attrs):
+        instance = self.instance
+        if instance is not None and instance.source_id is not None:
+            changed = [f for f in SYNCED_FIELDS if f in attrs and attrs[f] != getattr(instance, f)]
+            if changed:
+                raise serializers.ValidationError({
+                    f: [f"{f} of {instance.name!r} is synced from {instance.source.name!r}; change it there, "
+                        "the next sync overwrites it here."] for f in changed
+                })
+        parent = attrs.get("parent")
+        if instance is not None and parent is not None and (
+                parent.pk == instance.pk or parent.tree_path.startswith(instance.tree_path)):
+            raise serializers.ValidationError(
+                {"parent": [f"{parent.name!r} is {instance.name!r} itself or below it; a node cannot move under "
+                            "its own subtree."]})
+        return attrs
+
+
+class LocationTreeNodeSerializer(serializers.Serializer):
+    """Documentation shape of /branches/tree/ (the view builds plain dicts)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    code = serializers.CharField()
+    type = serializers.CharField()
+    is_active = serializers.BooleanField()
+    source = serializers.IntegerField(allow_null=True)
+    depth = serializers.IntegerField()
+    children = serializers.ListField(child=serializers.DictField())

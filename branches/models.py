@@ -1,0 +1,110 @@
+"""The one location tree: every org unit from every source, manual entries included.
+
+Every table that means "where" (sales, stock, forecasts, proposals) points at Location. The tree is kept
+as a materialised path (`tree_path` = "/<id>/<id>/…/") so ancestors and descendants are one query each.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from branches.choices import LocationType
+
+
+class LocationQuerySet(models.QuerySet):
+    def active(self) -> "LocationQuerySet":
+        return self.filter(is_active=True)
+
+    def descendants_of(self, location: "Location", include_self: bool = False) -> "LocationQuerySet":
+        qs = self.filter(tree_path__startswith=location.tree_path)
+        return qs if include_self else qs.exclude(pk=location.pk)
+
+    def ancestors_of(self, location: "Location", include_self: bool = False) -> "LocationQuerySet":
+        ids = location.ancestor_ids + ([location.pk] if include_self else [])
+        return self.filter(pk__in=ids)
+
+
+class Location(models.Model):
+    source = models.ForeignKey(
+        "integrations.IntegrationAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="locations",
+        help_text="The integration account this node comes from; empty for manual entries.",
+    )
+    external_id = models.CharField(
+        max_length=100, null=True, blank=True, help_text="Id in the source system (1C id, iiko UUID…)."
+    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    code = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    code_tco = models.CharField(
+        max_length=64, blank=True, default="", db_index=True, help_text="iiko code that links to a 1C branch code."
+    )
+    name = models.CharField(max_length=255)
+    type = models.CharField(max_length=20, choices=LocationType.choices, default=LocationType.BRANCH)
+    taxpayer_id_number = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    branch = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_departments",
+        help_text="For iiko departments: the 1C branch whose code equals this department's code_tco.",
+    )
+    is_active = models.BooleanField(default=True, db_index=True)
+    tree_path = models.CharField(max_length=2000, blank=True, default="", db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LocationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tree_path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=Q(source__isnull=False),
+                name="location_unique_source_external_id",
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=Q(source__isnull=True) & Q(external_id__isnull=False),
+                name="location_unique_manual_external_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "type"], name="location_source_type_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} [{self.code}]" if self.code else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Keeps tree_path/depth right for single saves (admin, API); bulk syncs compute them in bulk."""
+        from branches.services.tree import refresh_tree_paths
+
+        super().save(*args, **kwargs)
+        refresh_tree_paths(self)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        ids = [int(p) for p in self.tree_path.strip("/").split("/") if p]
+        return [i for i in ids if i != self.pk]
+
+
+class BranchLocation(Location):
+    """Admin screen "Branches": 1C branches and branch groups (same rows as Location)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "branch"
+        verbose_name_plural = "branches"
+
+
+class DepartmentLocation(Location):
+    """Admin screen "Departments": iiko departments, stores, legal entities and every other non-branch node."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "department"
+        verbose_name_plural = "departments"
