@@ -1,0 +1,180 @@
+"""IikoSession: one licence seat, used carefully (external-apis.md section 1).
+
+    with IikoSession.for_account(account) as iiko:
+        root = iiko.get_xml("corporation/departments", params={"revisionFrom": -1})
+        rows = iiko.get_json("v2/entities/products/list", params={"includeDeleted": "false"})
+        report = iiko.post_json("v2/reports/olap", json={...})
+
+* auth with `pass` = sha1(password) hex (no "resto#" prefix), lazily on the first call;
+* the token is reused while valid, renewed before the server's ~1 h idle expiry and on a 401;
+* EVERY token obtained is released with `logout` when the session closes (in `finally`), because each one
+  holds an API licence seat; a failed logout is logged, never raised over the real error;
+* XML is parsed with defusedxml only: a DTD, entity or external reference is refused with an error naming
+  the account (XXE, billion laughs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import xml.etree.ElementTree as ET  # noqa: S405 - only for the Element type; parsing goes through defusedxml
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+
+from integrations.errors import AuthenticationFailed, IntegrationError, ResponseFormatError
+from integrations.http import HttpClient, build_client
+from integrations.models import IntegrationAccount
+from integrations.services.credentials import require_credentials
+
+logger = logging.getLogger("integrations")
+
+API_ROOT = "/resto/api"
+# iiko drops idle sessions after about an hour; renew well before.
+TOKEN_RENEW_AFTER_IDLE_S = 45 * 60
+HTTP_DEFAULTS = {"connect_timeout": 10.0, "read_timeout": 300.0}
+
+
+def api_base_url(base_url: str) -> str:
+    """Accept `https://host:port`, `…/resto` or `…/resto/api`; always talk to `…/resto/api/`."""
+    url = base_url.rstrip("/")
+    if url.endswith("/resto"):
+        url += "/api"
+    elif not url.endswith(API_ROOT):
+        url += API_ROOT
+    return url + "/"
+
+
+def password_hash(password: str) -> str:
+    return hashlib.sha1(password.encode("utf-8")).hexdigest()  # noqa: S324 - iiko's protocol, not our security
+
+
+class IikoSession:
+    def __init__(self, http: HttpClient, login: str, password: str, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 renew_after_idle: float = TOKEN_RENEW_AFTER_IDLE_S) -> None:
+        self.http = http
+        self.login = login
+        self._pass_hash = password_hash(password)
+        http.add_secret(password)
+        http.add_secret(self._pass_hash)
+        self.clock = clock
+        self.renew_after_idle = renew_after_idle
+        self.token: str | None = None
+        self._last_used = 0.0
+        self.tokens_obtained: list[str] = []
+        self.tokens_released: list[str] = []
+
+    @classmethod
+    def for_account(cls, account: IntegrationAccount, **kwargs: Any) -> IikoSession:
+        secrets = require_credentials(account, "login", "password")
+        http = build_client(account, base_url=api_base_url(account.base_url), defaults=HTTP_DEFAULTS)
+        return cls(http, secrets["login"], secrets["password"], **kwargs)
+
+    @property
+    def account_name(self) -> str:
+        return self.http.account_name
+
+    def __enter__(self) -> IikoSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self._logout()
+        finally:
+            self.http.close()
+
+    # -- tokens ---------------------------------------------------------------------------------------------
+    def _authenticate(self) -> str:
+        response = self.http.get("auth", params={"login": self.login, "pass": self._pass_hash},
+                                 allow_statuses=(401, 403))
+        if response.status_code in (401, 403):
+            detail = self.http.snippet(response) or "login refused"
+            # The login is kept with the secrets (write-only): the message names the account, not the login.
+            raise AuthenticationFailed(f"iiko refused the stored login: {detail}", account=self.account_name,
+                                       method="GET", path=f"{API_ROOT}/auth", status=response.status_code,
+                                       hint="Check the login and password stored for this account (and that the "
+                                            "user has an API licence seat free).")
+        token = response.text.strip()
+        if not token or len(token) > 200 or any(c.isspace() for c in token) or token.startswith("<"):
+            raise ResponseFormatError("the auth answer is not a token", account=self.account_name, method="GET",
+                                      path=f"{API_ROOT}/auth")
+        self.http.add_secret(token)
+        self.tokens_obtained.append(token)
+        self.token = token
+        self._last_used = self.clock()
+        logger.info("iiko login", extra={"account": self.account_name})
+        return token
+
+    def _current_token(self) -> str:
+        if self.token is not None and self.clock() - self._last_used > self.renew_after_idle:
+            self._logout()  # about to expire: release the seat, take a fresh one
+        return self.token or self._authenticate()
+
+    def _logout(self) -> None:
+        token, self.token = self.token, None
+        if token is None:
+            return
+        try:
+            self.http.get("logout", params={"key": token}, allow_statuses=(400, 401, 403, 404, 500))
+        except IntegrationError as exc:
+            logger.warning("iiko logout failed; the seat frees itself when the token expires",
+                           extra={"account": self.account_name, "error": str(exc)})
+        else:
+            self.tokens_released.append(token)
+
+    # -- calls ----------------------------------------------------------------------------------------------
+    def request(self, method: str, path: str, *, params: dict[str, Any] | None = None, **kwargs: Any
+                ) -> requests.Response:
+        """A call with `key=<token>`; a 401 (expired or server restarted) re-logs in once and repeats."""
+        for attempt in (1, 2):
+            token = self._current_token()
+            response = self.http.request(method, path, params={**(params or {}), "key": token},
+                                         allow_statuses=(401,), **kwargs)
+            if response.status_code != 401:
+                self._last_used = self.clock()
+                return response
+            if attempt == 1:
+                logger.info("iiko token rejected; logging in again", extra={"account": self.account_name})
+                self._logout()  # best effort: it may already be gone server-side
+        raise AuthenticationFailed(self.http.snippet(response) or "token rejected right after login",
+                                   account=self.account_name, method=method, path=f"{API_ROOT}/{path}", status=401)
+
+    def get_xml(self, path: str, params: dict[str, Any] | None = None) -> ET.Element:
+        response = self.request("GET", path, params=params)
+        return parse_xml(response.content, account=self.account_name, path=f"{API_ROOT}/{path}")
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._json(self.request("GET", path, params=params), path)
+
+    def post_json(self, path: str, json: Any, params: dict[str, Any] | None = None) -> Any:
+        return self._json(self.request("POST", path, params=params, json=json), path)
+
+    def _json(self, response: requests.Response, path: str) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ResponseFormatError(f"the answer is not JSON: {self.http.snippet(response, 120)!r}",
+                                      account=self.account_name, method=response.request.method or "",
+                                      path=f"{API_ROOT}/{path}") from None
+
+
+def parse_xml(content: bytes, *, account: str, path: str) -> ET.Element:
+    """defusedxml with DTDs forbidden: an XXE or entity-expansion payload is refused, not expanded."""
+    try:
+        return safe_fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise ResponseFormatError(
+            f"the XML answer contains a DTD, entity or external reference ({type(exc).__name__}) and was refused "
+            "unparsed", account=account, method="GET", path=path,
+            hint="This is unsafe XML; check that the base URL points at the real iiko server.") from None
+    except ET.ParseError as exc:
+        raise ResponseFormatError(f"the answer is not well-formed XML ({exc})", account=account, method="GET",
+                                  path=path) from None

@@ -1,0 +1,128 @@
+"""Integration accounts (data sources), sync runs and per-stream cursors.
+
+This is the lowest layer of the data model: branches and sales rows reference the account they came
+from (provenance), while no code in those apps imports integrations.
+"""
+
+from datetime import time
+
+from django.db import models
+from django.db.models import Q
+
+from integrations.choices import (
+    ACTIVE_SYNC_STATUSES,
+    IntegrationKind,
+    SyncMode,
+    SyncStatus,
+    SyncStream,
+    SyncTrigger,
+)
+
+
+class IntegrationAccount(models.Model):
+    kind = models.CharField(max_length=20, choices=IntegrationKind.choices)
+    name = models.CharField(max_length=100, unique=True, help_text="Unique name, e.g. 'iiko Moscow'.")
+    base_url = models.URLField(max_length=500, help_text="Server address, e.g. https://acme.iiko.it/resto/api")
+    # Fernet-encrypted JSON of the secrets (login/password, API key, token...). Never shown, never logged;
+    # set and read through integrations.services.credentials.
+    credentials_encrypted = models.TextField(blank=True, default="", editable=False)
+    enabled = models.BooleanField(default=True)
+    options = models.JSONField(
+        default=dict, blank=True, help_text="Connector-specific, non-secret settings (e.g. store ids, page size)."
+    )
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text="Local time zone of the source's timestamps (business day)."
+    )
+    request_rate_per_minute = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Client-side request limit; empty uses the connector's default."
+    )
+    # Schedules: a daily full sync and a live incremental sync inside a daily window (UTC).
+    full_sync_enabled = models.BooleanField(default=True)
+    full_sync_at = models.TimeField(default=time(2, 0), help_text="UTC time of the daily full sync.")
+    live_sync_enabled = models.BooleanField(default=True)
+    live_sync_every_minutes = models.PositiveIntegerField(default=10)
+    live_sync_from = models.TimeField(default=time(8, 0), help_text="UTC start of the live-sync window.")
+    live_sync_to = models.TimeField(default=time(23, 0), help_text="UTC end of the live-sync window.")
+    notification_emails = models.TextField(
+        blank=True, default="", help_text="Comma-separated addresses told about failed syncs and recoveries."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def notification_email_list(self) -> list[str]:
+        return [e.strip() for e in self.notification_emails.replace(";", ",").split(",") if e.strip()]
+
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.credentials_encrypted)
+
+
+class SyncRun(models.Model):
+    """One attempt at syncing one stream of one account: what happened, when, and why."""
+
+    account = models.ForeignKey(IntegrationAccount, on_delete=models.CASCADE, related_name="runs")
+    stream = models.CharField(max_length=20, choices=SyncStream.choices)
+    mode = models.CharField(max_length=20, choices=SyncMode.choices, default=SyncMode.FULL)
+    status = models.CharField(max_length=20, choices=SyncStatus.choices, default=SyncStatus.QUEUED, db_index=True)
+    trigger = models.CharField(max_length=20, choices=SyncTrigger.choices, default=SyncTrigger.API)
+    params = models.JSONField(default=dict, blank=True, help_text="Run parameters, e.g. date window.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the worker.")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)
+    rows_failed = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=dict, blank=True, help_text="Stream-specific counters and warnings.")
+    error = models.TextField(blank=True, default="")
+    task_id = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "stream", "-created_at"], name="syncrun_account_stream_idx")]
+        constraints = [
+            # At most one queued/running run per account and stream: the database enforces it on SQLite
+            # and PostgreSQL alike, so two triggers can never both start.
+            models.UniqueConstraint(
+                fields=["account", "stream"],
+                condition=Q(status__in=ACTIVE_SYNC_STATUSES),
+                name="one_active_sync_per_account_stream",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.name} {self.stream} {self.mode} #{self.pk} ({self.status})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class SyncCursor(models.Model):
+    """Per-account, per-stream bookmark for incremental syncs (Singer-style; treated as '>=' by readers)."""
+
+    account = models.ForeignKey(IntegrationAccount, on_delete=models.CASCADE, related_name="cursors")
+    stream = models.CharField(max_length=20, choices=SyncStream.choices)
+    value = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_run = models.ForeignKey(SyncRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "stream"], name="one_cursor_per_account_stream")]
+
+    def __str__(self) -> str:
+        return f"{self.account.name} {self.stream}: {self.value}"

@@ -1,0 +1,63 @@
+"""Connector registry: (kind, stream) → a function that syncs one stream of one account.
+
+A connector is `callable(run, account, progress) -> SyncOutcome`. Register it with the decorator in a module
+under `integrations/connectors/`; `IntegrationsConfig.ready()` imports them all. See integrations/README.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from integrations.models import IntegrationAccount, SyncRun
+    from integrations.services.runs import RunProgress
+
+
+@dataclass
+class SyncOutcome:
+    """What a connector reports back; execute_run copies it onto the SyncRun.
+
+    `failed` > 0 or `error` set → the run ends "partial" (some data stored, some not); raising an
+    IntegrationError instead → "failed" (and the connector must not have stored anything).
+    """
+
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+class Connector(Protocol):
+    def __call__(self, run: SyncRun, account: IntegrationAccount, progress: RunProgress) -> SyncOutcome: ...
+
+
+_CONNECTORS: dict[tuple[str, str], Connector] = {}
+
+
+def register_connector(kind: str, stream: str) -> Callable[[Connector], Connector]:
+    def decorator(func: Connector) -> Connector:
+        key = (str(kind), str(stream))
+        if key in _CONNECTORS and _CONNECTORS[key] is not func:
+            raise ValueError(f"A connector for {key} is already registered: {_CONNECTORS[key]!r}")
+        _CONNECTORS[key] = func
+        return func
+
+    return decorator
+
+
+def get_connector(kind: str, stream: str) -> Connector | None:
+    return _CONNECTORS.get((str(kind), str(stream)))
+
+
+def streams_for_kind(kind: str) -> list[str]:
+    return sorted(s for k, s in _CONNECTORS if k == str(kind))
+
+
+def kinds_with_stream(stream: str) -> list[str]:
+    return sorted(k for k, s in _CONNECTORS if s == str(stream))
