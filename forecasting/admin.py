@@ -1,0 +1,287 @@
+"""Admin for forecasting: runs you can read at a glance (and retrain), forecasts, accuracy, charts, policies."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+
+from forecasting.choices import RunStatus
+from forecasting.models import Forecast, ForecastAccuracyLog, LocationForecastPolicy, ModelRun
+from forecasting.services import ForecastingError, accuracy_summary, retrain
+from forecasting.services.queries import latest_run_id, succeeded_runs
+
+STATUS_COLOURS = {
+    RunStatus.QUEUED: "#6c757d",
+    RunStatus.RUNNING: "#0d6efd",
+    RunStatus.SUCCEEDED: "#198754",
+    RunStatus.FAILED: "#dc3545",
+}
+METRIC_COLUMNS = ("wape", "rmsse", "mae", "rmse", "bias", "coverage_80")
+
+
+def chart_admin_url(run_id=None, location_id=None, product_id=None) -> str:
+    params = {k: v for k, v in {"run": run_id, "location": location_id, "product": product_id}.items() if v}
+    url = reverse("admin:forecasting_forecast_chart")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _fmt(value) -> str:
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "—"
+
+
+@admin.register(ModelRun)
+class ModelRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id", "kind", "status_badge", "progress_display", "horizon", "series_count", "forecast_window", "wape",
+        "created_by", "created_at", "duration", "chart_link",
+    ]
+    list_filter = ["status", "kind", "algorithm", "created_at"]
+    search_fields = ["=id", "error", "data_fingerprint"]
+    date_hierarchy = "created_at"
+    list_select_related = ["created_by"]
+    actions = ["retrain_now"]
+    readonly_fields = [
+        "kind", "algorithm", "status_badge", "stage", "progress_display", "source_run", "horizon", "backtest_folds",
+        "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count", "forecast_start",
+        "forecast_end", "forecast_count", "metrics_table", "feature_importance_table", "parameters_table",
+        "seconds", "model_file", "model_sha256", "error_display", "task_id", "accuracy_through",
+        "accuracy_checked_at", "created_by", "created_at", "started_at", "finished_at", "chart_link",
+    ]
+    fieldsets = [
+        (None, {"fields": ["kind", "algorithm", "status_badge", "stage", "progress_display", "error_display",
+                           "chart_link"]}),
+        ("Request", {"fields": ["horizon", "backtest_folds", "scope", "source_run", "created_by", "task_id"]}),
+        ("Data", {"fields": ["frequency", "data_start", "data_end", "series_count", "data_fingerprint"]}),
+        ("Forecast", {"fields": ["forecast_start", "forecast_end", "forecast_count", "accuracy_through",
+                                 "accuracy_checked_at"]}),
+        ("Backtest metrics", {"fields": ["metrics_table"]}),
+        ("Model", {"fields": ["feature_importance_table", "parameters_table", "model_file", "model_sha256"]}),
+        ("Timing", {"fields": ["created_at", "started_at", "finished_at", "seconds"]}),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs are started by the retrain action, the API, a command or the schedule
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, run: ModelRun) -> str:
+        colour = STATUS_COLOURS.get(run.status, "#6c757d")
+        return format_html('<b style="color:{}">{}</b>', colour, run.get_status_display())
+
+    @admin.display(description="progress")
+    def progress_display(self, run: ModelRun) -> str:
+        if run.status == RunStatus.SUCCEEDED or not run.stage:
+            return run.stage or "—"
+        if run.progress_total:
+            return f"{run.stage}: {run.progress_done}/{run.progress_total}"
+        return run.stage
+
+    @admin.display(description="forecast")
+    def forecast_window(self, run: ModelRun) -> str:
+        if not run.forecast_start:
+            return "—"
+        return f"{run.forecast_start} … {run.forecast_end}"
+
+    @admin.display(description="backtest WAPE")
+    def wape(self, run: ModelRun) -> str:
+        return _fmt(((run.metrics or {}).get("models") or {}).get("lightgbm", {}).get("wape"))
+
+    @admin.display(description="duration")
+    def duration(self, run: ModelRun) -> str:
+        if not (run.started_at and run.finished_at):
+            return "—"
+        seconds = (run.finished_at - run.started_at).total_seconds()
+        return f"{seconds / 60:.1f} min" if seconds >= 90 else f"{seconds:.0f} s"
+
+    @admin.display(description="chart")
+    def chart_link(self, run: ModelRun) -> str:
+        if not run.forecast_count:
+            return "—"
+        return format_html('<a href="{}">chart</a>', chart_admin_url(run.pk))
+
+    @admin.display(description="error")
+    def error_display(self, run: ModelRun) -> str:
+        return format_html('<pre style="white-space:pre-wrap">{}</pre>', run.error) if run.error else "—"
+
+    @admin.display(description="backtest (per model, all folds pooled)")
+    def metrics_table(self, run: ModelRun) -> str:
+        models = (run.metrics or {}).get("models") or {}
+        if not models:
+            return "No backtest (start a run with backtest folds > 0)."
+        header = format_html_join("", "<th>{}</th>", ((c,) for c in METRIC_COLUMNS))
+        body = format_html_join(
+            "", "<tr><td>{}</td>{}</tr>",
+            (
+                (name, format_html_join("", "<td>{}</td>", ((_fmt(m.get(c)),) for c in METRIC_COLUMNS)))
+                for name, m in models.items()
+            ),
+        )
+        folds = format_html_join(
+            "", "<li>fold {} from {}: {}</li>",
+            (
+                (f["fold"], f["origin"], ", ".join(f"{n} WAPE {_fmt(m.get('wape'))}" for n, m in f["models"].items()))
+                for f in (run.metrics or {}).get("per_fold", [])
+            ),
+        )
+        return format_html("<table><tr><th>model</th>{}</tr>{}</table><ul>{}</ul>", header, body, folds)
+
+    @admin.display(description="feature importance (share of gain, top 25)")
+    def feature_importance_table(self, run: ModelRun) -> str:
+        items = sorted((run.feature_importance or {}).items(), key=lambda kv: -kv[1])[:25]
+        if not items:
+            return "—"
+        top = items[0][1] or 1.0
+        return format_html(
+            "<table>{}</table>",
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td style="width:320px"><div style="background:#79aec8;height:10px;width:{}%">'
+                "</div></td><td>{}%</td></tr>",
+                ((name, round(100 * share / top), round(100 * share, 1)) for name, share in items),
+            ),
+        )
+
+    @admin.display(description="parameters")
+    def parameters_table(self, run: ModelRun) -> str:
+        if not run.parameters:
+            return "—"
+        return format_html(
+            "<table>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", sorted(run.parameters.items())),
+        )
+
+    def has_retrain_permission(self, request) -> bool:
+        """Retraining creates a run: the right to add runs (planners), though runs are never added by hand."""
+        return request.user.has_perm("forecasting.add_modelrun")
+
+    @admin.action(description="Retrain now (same horizon, scope and parameters)", permissions=["retrain"])
+    def retrain_now(self, request, queryset):
+        for run in queryset.order_by("-created_at")[:1]:
+            try:
+                new = retrain(run, user=request.user)
+            except ForecastingError as exc:
+                self.message_user(request, f"Run #{run.pk} not retrained: {exc}", messages.ERROR)
+                return
+            self.message_user(
+                request, f"Run #{new.pk} queued (settings of run #{run.pk}); refresh to follow its progress.",
+                messages.SUCCESS,
+            )
+        if queryset.count() > 1:
+            self.message_user(request, "Only the newest selected run was retrained: runs go one at a time.",
+                              messages.WARNING)
+
+
+@admin.register(Forecast)
+class ForecastAdmin(admin.ModelAdmin):
+    list_display = ["run", "location", "product", "date", "yhat", "p10", "p50", "p90", "chart_link"]
+    list_filter = ["run__status", "run__kind", "date"]
+    search_fields = ["product__sku", "product__name", "location__code", "location__name", "=run__id"]
+    list_select_related = ["run", "location", "product"]
+    raw_id_fields = ["run", "location", "product"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+    readonly_fields = ["run", "location", "product", "date", "yhat", "p10", "p50", "p90"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="chart")
+    def chart_link(self, forecast: Forecast) -> str:
+        return format_html(
+            '<a href="{}">chart</a>', chart_admin_url(forecast.run_id, forecast.location_id, forecast.product_id)
+        )
+
+    def get_urls(self):
+        chart = path("chart/", self.admin_site.admin_view(self.chart_view), name="forecasting_forecast_chart")
+        return [chart, *super().get_urls()]
+
+    def chart_view(self, request):
+        """The chart PNG of one location × product, with pickers for the run and the series."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        runs = list(succeeded_runs()[:30])
+        run_id = request.GET.get("run") or latest_run_id()
+        run_id = int(run_id) if str(run_id or "").isdigit() else None
+        series = Forecast.objects.filter(run_id=run_id) if run_id else Forecast.objects.none()
+        locations = list(
+            series.values_list("location_id", "location__code", "location__name").distinct().order_by("location__code")
+        )
+        location_id = _int(request.GET.get("location")) or (locations[0][0] if locations else None)
+        products = list(
+            series.filter(location_id=location_id)
+            .values_list("product_id", "product__sku", "product__name")
+            .distinct()
+            .order_by("product__sku")
+        )
+        product_id = _int(request.GET.get("product")) or (products[0][0] if products else None)
+        query = {"location": location_id, "product": product_id}
+        if run_id:
+            query["run"] = run_id
+        chart_url = reverse("forecasting:chart")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Forecast chart",
+            "opts": self.model._meta,
+            "runs": runs,
+            "run_id": run_id,
+            "locations": locations,
+            "location_id": location_id,
+            "products": products,
+            "product_id": product_id,
+            "png_url": f"{chart_url}?{urlencode({**query, 'format': 'png'})}" if location_id and product_id else "",
+            "json_url": f"{chart_url}?{urlencode({**query, 'format': 'json'})}" if location_id and product_id else "",
+        }
+        return TemplateResponse(request, "admin/forecasting/chart.html", context)
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@admin.register(ForecastAccuracyLog)
+class ForecastAccuracyLogAdmin(admin.ModelAdmin):
+    list_display = ["run", "location", "product", "date", "horizon_day", "forecast", "actual", "error", "in_band"]
+    list_filter = ["horizon_day", "run__kind", "date"]
+    search_fields = ["product__sku", "location__code", "=run__id"]
+    list_select_related = ["run", "location", "product"]
+    raw_id_fields = ["run", "location", "product"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+    change_list_template = "admin/forecasting/forecastaccuracylog/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="in p10–p90", boolean=True)
+    def in_band(self, log: ForecastAccuracyLog) -> bool | None:
+        if log.p10 is None or log.p90 is None:
+            return None
+        return log.p10 <= log.actual <= log.p90
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context=extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            queryset = changelist.get_queryset(request)
+            response.context_data["accuracy_by_run"] = accuracy_summary("run", queryset=queryset)[-10:]
+        return response
+
+
+@admin.register(LocationForecastPolicy)
+class LocationForecastPolicyAdmin(admin.ModelAdmin):
+    list_display = ["location", "missing_day_policy", "note", "updated_at"]
+    list_filter = ["missing_day_policy"]
+    search_fields = ["location__code", "location__name", "note"]
+    raw_id_fields = ["location"]
+    list_select_related = ["location"]
+

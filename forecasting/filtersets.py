@@ -1,0 +1,72 @@
+"""API filters of forecasting. A location filter always means its whole subtree, a category its sub-categories."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+
+from branches.models import Location
+from forecasting.choices import RunKind, RunStatus
+from forecasting.models import Forecast, ForecastAccuracyLog, ModelRun
+from forecasting.services.scope import ForecastScope
+from sales.models import Product, ProductCategory
+
+
+class SeriesFilterSet(django_filters.FilterSet):
+    """Filters shared by forecasts and accuracy rows: location subtree, product, category subtree, dates."""
+
+    location = django_filters.ModelChoiceFilter(
+        queryset=Location.objects.all(), method="filter_location", label="Location id (its whole subtree)"
+    )
+    product = django_filters.ModelChoiceFilter(queryset=Product.objects.all(), label="Product id")
+    sku = django_filters.CharFilter(field_name="product__sku", label="Product SKU (exact)")
+    category = django_filters.ModelChoiceFilter(
+        queryset=ProductCategory.objects.all(), method="filter_category", label="Category id (with sub-categories)"
+    )
+    date = django_filters.DateFromToRangeFilter(label="Forecast date range (date_after, date_before)")
+
+    def filter_location(self, queryset: QuerySet, name: str, value: Location) -> QuerySet:
+        return queryset.filter(ForecastScope(locations=(value.pk,)).series_q())
+
+    def filter_category(self, queryset: QuerySet, name: str, value: ProductCategory) -> QuerySet:
+        return queryset.filter(ForecastScope(categories=(value.pk,)).series_q())
+
+
+class ForecastFilterSet(SeriesFilterSet):
+    run = django_filters.CharFilter(
+        method="filter_run", label="Run id, or 'latest' (the default: the newest succeeded run with matches)"
+    )
+
+    class Meta:
+        model = Forecast
+        fields = ["run", "location", "product", "sku", "category", "date"]
+
+    def filter_run(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value.lower() == "latest":
+            return queryset  # the view narrows to the latest run after every other filter
+        if not value.isdigit():
+            raise ValidationError({"run": [f"Expected a run id or 'latest', got {value!r}."]})
+        if not ModelRun.objects.filter(pk=int(value)).exists():
+            raise ValidationError({"run": [f"No forecast run with id {value}."]})
+        return queryset.filter(run_id=int(value))
+
+
+class AccuracyFilterSet(SeriesFilterSet):
+    run = django_filters.ModelChoiceFilter(queryset=ModelRun.objects.all(), label="Run id")
+
+    class Meta:
+        model = ForecastAccuracyLog
+        fields = ["run", "location", "product", "sku", "category", "date"]
+
+
+class ModelRunFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=RunStatus.choices)
+    kind = django_filters.ChoiceFilter(choices=RunKind.choices)
+    created = django_filters.DateFromToRangeFilter(field_name="created_at", label="Created (created_after/_before)")
+    has_forecasts = django_filters.BooleanFilter(method="filter_has_forecasts", label="Has forecasts")
+
+    class Meta:
+        model = ModelRun
+        fields = ["status", "kind", "algorithm", "created", "has_forecasts"]
+
+    def filter_has_forecasts(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(forecast_count__gt=0) if value else queryset.filter(Q(forecast_count=0))

@@ -1,0 +1,171 @@
+"""Forecast runs, their forecasts, forecast-vs-actual accuracy, and per-location forecasting policy."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.functional import cached_property
+
+from forecasting.choices import Algorithm, MissingDayPolicy, RunKind, RunStatus
+
+
+class ArtifactStorage(FileSystemStorage):
+    """Files under ARTIFACTS_ROOT, read when first used (and again if the setting changes, as in tests).
+
+    Trained models live here rather than under MEDIA_ROOT: never served over HTTP, one folder to back up.
+    """
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.ARTIFACTS_ROOT)
+
+    def url(self, name):
+        raise NotImplementedError("Artefacts are not served over HTTP; open them through the storage.")
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "ARTIFACTS_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+
+_artifact_storage = ArtifactStorage()
+
+
+def artifacts_storage() -> ArtifactStorage:
+    """The storage of trained models (a callable, so migrations do not freeze a path)."""
+    return _artifact_storage
+
+
+class ModelRun(models.Model):
+    """One training (+ optional backtest) and the forecasts it produced; the model is kept for reuse."""
+
+    kind = models.CharField(max_length=20, choices=RunKind.choices, default=RunKind.TRAIN)
+    algorithm = models.CharField(max_length=30, choices=Algorithm.choices, default=Algorithm.LIGHTGBM)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    source_run = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reused_by",
+        help_text="For forecast-only runs: the run whose stored model was reused.",
+    )
+    parameters = models.JSONField(default=dict, blank=True)
+    features = models.JSONField(default=list, blank=True)
+    scope = models.JSONField(default=dict, blank=True, help_text="Filters: location subtree, products, category.")
+    horizon = models.PositiveIntegerField(default=28)
+    backtest_folds = models.PositiveSmallIntegerField(default=0, help_text="Rolling-origin folds (0 = no backtest).")
+    frequency = models.CharField(max_length=10, default="D")
+    data_start = models.DateField(null=True, blank=True)
+    data_end = models.DateField(null=True, blank=True)
+    data_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    series_count = models.PositiveIntegerField(default=0)
+    forecast_start = models.DateField(null=True, blank=True)
+    forecast_end = models.DateField(null=True, blank=True)
+    forecast_count = models.PositiveIntegerField(default=0)
+    metrics = models.JSONField(default=dict, blank=True, help_text="Backtest metrics per model and fold.")
+    feature_importance = models.JSONField(default=dict, blank=True)
+    model_file = models.FileField(
+        storage=artifacts_storage, upload_to="models/%Y/%m/", max_length=500, blank=True, default=""
+    )
+    model_sha256 = models.CharField(max_length=64, blank=True, default="")
+    seconds = models.JSONField(default=dict, blank=True, help_text="Wall time per stage.")
+    stage = models.CharField(max_length=50, blank=True, default="")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    accuracy_through = models.DateField(
+        null=True, blank=True, help_text="Actuals up to this date have been compared with the forecasts."
+    )
+    accuracy_checked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Run #{self.pk} {self.algorithm} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class Forecast(models.Model):
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="forecasts")
+    location = models.ForeignKey("branches.Location", on_delete=models.CASCADE, related_name="forecasts")
+    product = models.ForeignKey("sales.Product", on_delete=models.CASCADE, related_name="forecasts")
+    date = models.DateField()
+    yhat = models.FloatField()
+    p10 = models.FloatField()
+    p50 = models.FloatField()
+    p90 = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "location", "product", "date"], name="forecast_unique_point")
+        ]
+        indexes = [models.Index(fields=["location", "product", "date"], name="forecast_series_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.location_id}/{self.product_id}/{self.date}: {self.yhat:.2f}"
+
+
+class ForecastAccuracyLog(models.Model):
+    """Forecast vs actual for one point once the actual arrived; aggregated by run/location/product/horizon."""
+
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="accuracy_logs")
+    location = models.ForeignKey("branches.Location", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("sales.Product", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    horizon_day = models.PositiveSmallIntegerField(help_text="1 = first forecast day of the run.")
+    forecast = models.FloatField()
+    actual = models.FloatField()
+    error = models.FloatField(help_text="forecast − actual (positive = over-forecast).")
+    abs_error = models.FloatField()
+    p10 = models.FloatField(null=True, blank=True)
+    p90 = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "location", "product", "date"], name="accuracy_unique_point")
+        ]
+        indexes = [
+            models.Index(fields=["date"], name="accuracy_date_idx"),
+            # Covering index for rolling-window accuracy (monitoring, /metrics): the sums read no table rows.
+            models.Index(fields=["date", "abs_error", "actual", "error"], name="accuracy_window_cover_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.location_id}/{self.product_id}/{self.date}"
+
+
+class LocationForecastPolicy(models.Model):
+    """How forecasting reads a location's gaps; inherited by its subtree (the nearest ancestor's row wins).
+
+    Kept here rather than on branches.Location because it is a forecasting concern and the tree belongs
+    to branches. Locations without a policy anywhere up the tree use ``zero`` (the issue's default).
+    """
+
+    location = models.OneToOneField(
+        "branches.Location", on_delete=models.CASCADE, related_name="forecast_policy"
+    )
+    missing_day_policy = models.CharField(
+        max_length=10, choices=MissingDayPolicy.choices, default=MissingDayPolicy.ZERO
+    )
+    note = models.CharField(max_length=255, blank=True, default="", help_text="Why this location differs.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "location forecast policy"
+        verbose_name_plural = "location forecast policies"
+
+    def __str__(self) -> str:
+        return f"{self.location}: missing days = {self.missing_day_policy}"

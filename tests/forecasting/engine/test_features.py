@@ -1,0 +1,72 @@
+"""Features never read the target at or after their own period; step-wise equals batch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from forecasting.engine import build_panel
+from forecasting.engine.features import FeatureBuilder, SeriesState, default_spec
+from forecasting.engine.model import _category_codes
+
+from .conftest import make_daily
+
+
+def _builder(panel):
+    cats = {c: sorted(panel.series[c].unique()) for c in ("location", "product", "category")}
+    return FeatureBuilder(default_spec(panel.freq), panel, _category_codes(panel, cats), list(panel.drivers))
+
+
+def test_features_at_t_ignore_y_at_and_after_t():
+    history, _ = make_daily(days=420)  # long enough for the 364-day lag
+    panel = build_panel(history)
+    fb = _builder(panel)
+    cols = np.arange(1, panel.T)
+    base, base_scale = fb.build(SeriesState(panel.y, panel.T), cols)
+    base = base.reshape(panel.n, len(cols), -1)
+    rng = np.random.default_rng(1)
+    for t in (30, 200, 400):
+        y2 = panel.y.copy()
+        y2[:, t:] = rng.uniform(0, 1000, size=y2[:, t:].shape)  # rewrite the "future" from t on
+        pert, _ = fb.build(SeriesState(y2, panel.T), cols)
+        pert = pert.reshape(panel.n, len(cols), -1)
+        upto = t  # feature columns for periods 1..t (index t-1 is period t)
+        np.testing.assert_array_equal(base[:, :upto], pert[:, :upto])
+        assert not np.array_equal(base[:, upto + 1 :], pert[:, upto + 1 :])  # and it does matter later
+
+
+def test_stepwise_state_equals_batch_bit_for_bit():
+    history, _ = make_daily(days=120)
+    panel = build_panel(history)
+    fb = _builder(panel)
+    L = 90
+    batch_state = SeriesState(panel.y, panel.T)
+    step_state = SeriesState(panel.y[:, :L], panel.T)
+    for t in range(L, panel.T):
+        Xs, ss = fb.build(step_state, np.array([t]))
+        Xb, sb = fb.build(batch_state, np.array([t]))
+        np.testing.assert_array_equal(Xs, Xb)
+        np.testing.assert_array_equal(ss, sb)
+        step_state.append(panel.y[:, t])
+    np.testing.assert_array_equal(step_state.S, batch_state.S)
+
+
+def test_mask_selects_rows_in_series_major_order():
+    history, _ = make_daily(days=60)
+    panel = build_panel(history)
+    fb = _builder(panel)
+    state = SeriesState(panel.y, panel.T)
+    cols = np.arange(10, 20)
+    full, _ = fb.build(state, cols)
+    mask = np.zeros((panel.n, len(cols)), dtype=bool)
+    mask[1, 3] = mask[4, 7] = True
+    part, _ = fb.build(state, cols, mask)
+    np.testing.assert_array_equal(part[0], full[1 * len(cols) + 3])
+    np.testing.assert_array_equal(part[1], full[4 * len(cols) + 7])
+
+
+def test_feature_names_cover_calendar_drivers_and_ids():
+    history, _ = make_daily(days=30)
+    names = _builder(build_panel(history)).names
+    for n in ("lag_1", "lag_7", "mean_28", "smean_4", "day_of_week", "promo", "promo_next", "is_open_prev",
+              "location_id", "product_id", "category_id"):
+        assert n in names

@@ -1,0 +1,37 @@
+"""A training run whose worker died does not stay "running" forever."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from forecasting.models import ModelRun
+from forecasting.services import mark_stale_runs
+from forecasting.services.runs import active_run
+
+pytestmark = pytest.mark.django_db
+
+
+def test_runs_older_than_the_job_limit_are_failed_with_a_message(settings):
+    limit = settings.Q_CLUSTER["timeout"]
+    dead = ModelRun.objects.create(status="running", stage="train")
+    queued = ModelRun.objects.create(status="queued")
+    alive = ModelRun.objects.create(status="running", stage="train")
+    done = ModelRun.objects.create(status="succeeded")
+    old = timezone.now() - timedelta(seconds=limit + 60)
+    ModelRun.objects.filter(pk__in=[dead.pk, queued.pk, done.pk]).update(created_at=old)
+
+    assert mark_stale_runs() == 2
+    dead.refresh_from_db()
+    assert dead.status == "failed" and "worker stopped" in dead.error and dead.finished_at is not None
+    assert ModelRun.objects.get(pk=queued.pk).status == "failed"
+    assert ModelRun.objects.get(pk=alive.pk).status == "running"
+    assert ModelRun.objects.get(pk=done.pk).status == "succeeded"
+    assert active_run() == alive
+    assert mark_stale_runs() == 0  # idempotent
+
+
+def test_the_sweep_is_scheduled():
+    from salesforecast.schedules import collect_schedule_specs
+
+    assert any(s.func == "forecasting.tasks.fail_stale_runs" for s in collect_schedule_specs())
