@@ -1,0 +1,1 @@
+"""Domain services of monitoring: every state change and computation a user can trigger."""
