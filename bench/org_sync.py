@@ -1,0 +1,206 @@
+"""Bench: org-structure sync through the real 1C connector against a loopback exchange service.
+
+Run by hand, one bench at a time (it uses its own databases, created and dropped here):
+
+    .venv/bin/python bench/org_sync.py                          # 611 and 50,000 nodes, SQLite then PostgreSQL
+    .venv/bin/python bench/org_sync.py --db postgres --sizes 611
+    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/sf_org_bench  (default)
+
+For each database and feed size, in one process, on the same feed (shuffled, one chain 60 deep, the rest
+hung below random earlier nodes; page size 1000):
+1. first sync through `run_sync_now` (HTTP paging + `apply_org_feed`), into an empty tree;
+2. the same sync again (nothing changed: no writes);
+3. `apply_org_feed` alone on the parsed nodes, for another account (no HTTP);
+4. baseline: a plain `Location.objects.bulk_create` of the same rows (no parents, no paths) for a third account.
+It prints seconds, rows/s, query count and the ratio to the baseline, and checks the aims
+(611 nodes < 0.3 s, 50,000 nodes < 15 s for the first sync).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_org_bench"
+SQLITE_PATH = Path(tempfile.gettempdir()) / "sf_org_bench.sqlite3"
+API_KEY = "bench-api-key-not-a-secret"
+AIMS = {611: 0.3, 50_000: 15.0}
+CHAIN_DEPTH = 60
+
+
+def build_feed(count: int, seed: int = 611) -> list[dict]:
+    rng = random.Random(seed)
+    items = []
+    for i in range(1, count + 1):
+        if i == 1:
+            parent = "0"
+        elif i <= CHAIN_DEPTH:
+            parent = f"{i - 1:09d}"
+        else:
+            parent = f"{rng.randint(1, i - 1):09d}"
+        items.append({"id": f"{i:09d}", "parent_id": parent, "code": f"{i:06d}", "name": f"Branch {i}",
+                      "is_group": i <= CHAIN_DEPTH, "inn": ""})
+    rng.shuffle(items)
+    return items
+
+
+class OneCHandler(BaseHTTPRequestHandler):
+    items: list[dict] = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        parts = urlsplit(self.path)
+        if self.headers.get("X-API-Key") != API_KEY or not parts.path.endswith("/branches"):
+            self.send_response(401)
+            self.end_headers()
+            return
+        query = parse_qs(parts.query)
+        page, size = int(query.get("page", ["1"])[0]), int(query.get("page_size", ["500"])[0])
+        body = json.dumps({"items": self.items[(page - 1) * size: page * size], "page": page,
+                           "pages": max(1, -(-len(self.items) // size)), "total": len(self.items)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve(items: list[dict]) -> tuple[ThreadingHTTPServer, str]:
+    handler = type("Handler", (OneCHandler,), {"items": items})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/ut/hs/exchange"
+
+
+def setup_django(db: str) -> None:
+    if db == "sqlite":
+        SQLITE_PATH.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+    else:
+        import psycopg
+
+        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
+        name = urlsplit(url).path.lstrip("/")
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    os.environ.setdefault("ENV_FILE", "/nonexistent")
+    os.environ.setdefault("LOG_LEVEL", "ERROR")
+    if not os.environ.get("CREDENTIALS_KEYS"):
+        from cryptography.fernet import Fernet
+
+        os.environ["CREDENTIALS_KEYS"] = Fernet.generate_key().decode()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed(func):
+    """(result, wall seconds, queries); this process's CPU seconds go to _cpu.
+
+    Queries are counted with an execute wrapper: CaptureQueriesContext would format every statement with
+    its parameters (a 10 MB JSON document here) and distort the timing."""
+    from django.db import connection
+
+    count = 0
+
+    def counter(execute, sql, params, many, context):
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        result = func()
+        elapsed = time.perf_counter() - start
+    _cpu.append(time.process_time() - cpu_start)
+    return result, elapsed, count
+
+
+_cpu: list[float] = []  # this process's CPU seconds per timed step (load-independent; excludes the PG server)
+
+
+def run_size(db: str, count: int) -> None:
+    from branches.models import Location
+    from branches.services.org_sync import apply_org_feed
+    from integrations.connectors.onec.org import node_from_item
+    from integrations.models import IntegrationAccount
+    from integrations.services.credentials import set_credentials
+    from integrations.services.runs import run_sync_now
+
+    items = build_feed(count)
+    server, base_url = serve(items)
+    try:
+        account = IntegrationAccount.objects.create(name=f"bench 1C {count}", kind="onec", base_url=base_url,
+                                                    options={"page_size": 1000})
+        set_credentials(account, {"api_key": API_KEY})
+        (run, _), first_s, first_q = timed(lambda: run_sync_now(account, "org"))
+        assert run.status == "succeeded", run.error
+        depth = Location.objects.filter(source=account).order_by("-depth").values_list("depth", flat=True)[0]
+        (rerun, _), again_s, again_q = timed(lambda: run_sync_now(account, "org"))
+        assert rerun.rows_unchanged == count, rerun.rows_unchanged
+    finally:
+        server.shutdown()
+
+    nodes = [node_from_item(item) for item in items]
+    other = IntegrationAccount.objects.create(name=f"bench apply {count}", kind="onec", base_url=base_url)
+    _, apply_s, apply_q = timed(lambda: apply_org_feed(other, nodes))
+
+    plain = IntegrationAccount.objects.create(name=f"bench plain {count}", kind="onec", base_url=base_url)
+    rows = [Location(source=plain, external_id=n.external_id, name=n.name, code=n.code, type=n.type) for n in nodes]
+    _, base_s, base_q = timed(lambda: Location.objects.bulk_create(rows, batch_size=5000))
+
+    aim = AIMS.get(count)
+    verdict = "" if aim is None else f"  aim < {aim:g} s: {'OK' if first_s < aim else 'MISSED'}"
+    first_cpu, again_cpu, apply_cpu, base_cpu = _cpu[-4:]
+    print(f"[{db}] {count:,} nodes, max depth {depth}, {run.details.get('orphans', 0)} orphans")
+    for label, seconds, cpu, queries in (("first sync (HTTP + apply)", first_s, first_cpu, first_q),
+                                         ("re-sync, nothing changed", again_s, again_cpu, again_q),
+                                         ("apply_org_feed only", apply_s, apply_cpu, apply_q),
+                                         ("baseline bulk_create", base_s, base_cpu, base_q)):
+        print(f"  {label:<26}: {seconds:8.3f} s wall {cpu:7.3f} s cpu {count / seconds:>9,.0f} rows/s "
+              f"{queries:5d} queries  ratio to bulk_create {seconds / base_s:5.2f}x"
+              + (verdict if label.startswith("first") else ""))
+    print("  (baseline: plain bulk_create of the same rows, no parents, no paths, batches of 5,000)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--sizes", default="611,50000", help="Comma-separated feed sizes.")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        setup_django(args.db)
+        for size in (int(s) for s in args.sizes.split(",")):
+            run_size(args.db, size)
+        return
+    # One process per database: Django settings are read once per process.
+    for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
+        subprocess.run([sys.executable, __file__, "--child", "--db", db, "--sizes", args.sizes], check=True)
+
+
+if __name__ == "__main__":
+    main()
