@@ -319,6 +319,23 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = 1
+# The shared cache: throttle counters, failed-login counts and cached dashboard reads must be the same in
+# every web process, so not the per-process memory cache. The database cache table (created by migration
+# core 0002) needs no extra service; Redis when REDIS_URL is set; CACHE_URL (django-environ syntax) overrides.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+elif REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sf_cache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=5000)},
+    }}
+# How long an analytics or planning-health answer may be served from the cache (0 = never cache). Any
+# committed write to a domain row invalidates them sooner.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
+
 # Run jobs inline (no worker) -- for tests and one-off scripts only.
 Q_SYNC = env.bool("Q_SYNC", default=False)
 if Q_SYNC:

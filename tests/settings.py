@@ -17,6 +17,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("CREDENTIALS_KEYS", Fernet.generate_key().decode())
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Each test sees fresh answers; tests/core/test_read_cache.py switches the read cache on where it is the subject.
+os.environ.setdefault("API_CACHE_SECONDS", "0")
 
 from salesforecast.settings import *  # noqa: E402,F403
 
@@ -25,3 +27,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 ARTIFACTS_ROOT = BASE_DIR / "var" / "test-artifacts"  # noqa: F405
 IMPORTS_ROOT = BASE_DIR / "var" / "test-imports"  # noqa: F405
+# One process, per-test isolation (conftest clears it): counters must not leak between tests through a table
+# that transactional tests do not flush. The database cache itself is tested in tests/core/test_read_cache.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}

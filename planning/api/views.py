@@ -49,6 +49,7 @@ from planning.services.policy import (
 from planning.services.settings import DEFAULTS, SettingsResolver
 from sales.models import Product
 from salesforecast.api.exceptions import Conflict, Unprocessable
+from salesforecast.read_cache import cached_read
 
 
 class ConflictWithData(Conflict):
@@ -205,6 +206,7 @@ class PlanningHealthView(APIView):
 
     @extend_schema(responses={200: s.PlanningHealthSerializer}, tags=["planning"],
                    operation_id="planning_core_health")
+    @cached_read
     def get(self, request):
         return Response(s.PlanningHealthSerializer(planning_health()).data)
 

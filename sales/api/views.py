@@ -57,6 +57,7 @@ from sales.services.import_jobs import (
 )
 from sales.services.orders import upsert_orders
 from salesforecast.api.exceptions import Conflict
+from salesforecast.read_cache import cached_read
 
 
 class _ProtectedDestroyMixin:
@@ -406,6 +407,7 @@ class SummaryView(_AnalyticsView):
     of equal length and the deltas."""
 
     @extend_schema(parameters=[s.AnalyticsQuerySerializer], responses=s.SalesSummarySerializer, tags=["analytics"])
+    @cached_read
     def get(self, request):
         data = analytics.summary(_filters(self.params(request)))
         return Response(s.SalesSummarySerializer(data).data)
@@ -417,6 +419,7 @@ class TimeseriesView(_AnalyticsView):
     query_serializer = s.TimeseriesQuerySerializer
 
     @extend_schema(parameters=[s.TimeseriesQuerySerializer], responses=s.SalesTimeseriesSerializer, tags=["analytics"])
+    @cached_read
     def get(self, request):
         params = self.params(request)
         filters = _filters(params)
@@ -432,6 +435,7 @@ class TopProductsView(_AnalyticsView):
 
     @extend_schema(parameters=[s.TopProductsQuerySerializer], responses=s.SalesTopProductsSerializer,
                    tags=["analytics"])
+    @cached_read
     def get(self, request):
         params = self.params(request)
         filters = _filters(params)
@@ -454,6 +458,7 @@ class ProductPerformanceView(_AnalyticsView):
                                      description="SKU or id of the product.")],
         responses=s.SalesProductPerformanceSerializer, tags=["analytics"],
     )
+    @cached_read
     def get(self, request, product: str):
         params = self.params(request)
         found = Product.objects.select_related("category").filter(sku=product).first()

@@ -85,6 +85,7 @@ from sales.services.parsing import (
 )
 from sales.services.reports import IngestReport, Rollback, chunks
 from sales.services.staging import DuplicateKeys, MergeSpec, StageColumn, is_postgres, make_sink
+from salesforecast.read_cache import bump_data_version
 
 __all__ = [
     "IngestReport",
@@ -292,6 +293,8 @@ class _StagedIngest:
                 if self.dry_run:
                     raise Rollback
                 report.applied = True
+                # COPY and bulk merges save no model row, so no signal tells the read cache; say it here.
+                transaction.on_commit(bump_data_version)
         except Rollback:
             pass
         report.locations_created = list(self.locations.created)
