@@ -5,10 +5,7 @@ case "${1:-web}" in
   web)
     python manage.py migrate --noinput
     python manage.py setup_schedules
-    exec gunicorn salesforecast.wsgi:application \
-      --bind 0.0.0.0:8000 \
-      --workers "${GUNICORN_WORKERS:-3}" \
-      --timeout "${GUNICORN_TIMEOUT:-120}" \
+    exec gunicorn salesforecast.wsgi:application --config docker/gunicorn.conf.py \
       --access-logfile - --error-logfile -
     ;;
   worker)

@@ -1,6 +1,7 @@
 """No Docker engine runs in CI; these checks keep docker/ consistent with the tree."""
 
 import re
+import runpy
 from pathlib import Path
 
 import yaml
@@ -43,3 +44,17 @@ def test_runs_as_non_root_with_gunicorn():
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
     assert "gunicorn" in (ROOT / "docker" / "entrypoint.sh").read_text()
     assert (ROOT / "docker" / "entrypoint.sh").stat().st_mode & 0o111
+
+
+def test_gunicorn_config_is_valid_and_keeps_connections_longer_than_proxies(monkeypatch):
+    from gunicorn.config import Config
+
+    monkeypatch.delenv("GUNICORN_KEEPALIVE", raising=False)
+    values = {k: v for k, v in runpy.run_path(str(ROOT / "docker" / "gunicorn.conf.py")).items()
+              if not k.startswith("__") and k != "os"}
+    config = Config()
+    for name, value in values.items():
+        config.set(name, value)  # an unknown setting name or a bad value raises
+    assert config.worker_class_str == "gthread" and config.threads >= 2
+    assert config.keepalive > 60, "nginx reuses upstream connections for 60 s"
+    assert "gunicorn.conf.py" in (ROOT / "docker" / "entrypoint.sh").read_text()

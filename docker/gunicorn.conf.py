@@ -1,0 +1,15 @@
+"""gunicorn settings of the web process. docker/entrypoint.sh and bench/load.py both use this file, so the load
+bench measures what is deployed. Every value can be overridden from the environment."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
+# Threads: requests mostly wait on PostgreSQL, and a thread is far cheaper than a process.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+# Longer than any client's or proxy's idle reuse of a connection (nginx keeps upstream connections 60 s):
+# otherwise the server closes a kept-alive connection just as the client sends its next request on it, and the
+# client sees "connection reset by peer" (seen in bench/load.py with gunicorn's default of 2 s).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
