@@ -10,11 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = "salesforecast"
 
     def ready(self) -> None:
-        from salesforecast.read_cache import connect_invalidation
+        from salesforecast import permission_cache, read_cache
         from salesforecast.roles import sync_role_permissions
         from salesforecast.schedules import register_schedules_after_migrate
 
         # Permissions exist only after every app migrated, so roles get theirs on post_migrate.
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
         post_migrate.connect(register_schedules_after_migrate, dispatch_uid="core.register_schedules")
-        connect_invalidation()
+        read_cache.connect_invalidation()
+        permission_cache.connect_invalidation()

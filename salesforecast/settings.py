@@ -211,6 +211,9 @@ CONTENT_SECURITY_POLICY = (
 
 # Django REST framework
 API_MAX_PAGE_SIZE = 1000
+# ModelBackend with permission sets kept in the shared cache (see salesforecast/permission_cache.py).
+AUTHENTICATION_BACKENDS = ["salesforecast.permission_cache.CachedPermissionsBackend"]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
