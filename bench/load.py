@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_load_bench"
 PORT = 8765
-USERNAME, PASSWORD = "load-bench", "Load-Bench-Passw0rd-42"
+USER_PREFIX = "load-bench-"
 
 READS = [
     ("analytics summary", "/api/v1/analytics/summary/?date_from=2024-01-01&date_to=2024-03-31"),
@@ -77,8 +77,12 @@ def env_for(url: str) -> dict[str, str]:
     }
 
 
-def prepare(url: str, rows: int) -> int:
-    """Migrate, load rows (once), create the bench user and one integration account. Returns the account id."""
+def prepare(url: str, rows: int, users: int) -> tuple[int, list[str]]:
+    """Migrate, load rows (once), create one user per simulated user (admin role) and one integration account.
+
+    Returns the account id and an access token per user, minted directly: logging 50 users in would only
+    measure PBKDF2, and one shared user would put every request on the same throttle counter.
+    """
     os.environ.update(env_for(url))
     os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
     import django
@@ -100,14 +104,21 @@ def prepare(url: str, rows: int) -> int:
         started = time.perf_counter()
         report = ingest_daily_sales(generate(rows), create_missing=True, batch_size=100_000)
         print(f"  {report.rows:,} rows in {time.perf_counter() - started:.0f}s", flush=True)
-    user, _ = get_user_model().objects.get_or_create(username=USERNAME)
-    user.set_password(PASSWORD)
-    user.save()
-    user.groups.add(Group.objects.get(name="admin"))
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    admin = Group.objects.get(name="admin")
+    tokens = []
+    for index in range(users):
+        user, created = get_user_model().objects.get_or_create(username=f"{USER_PREFIX}{index:03d}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+            user.groups.add(admin)
+        tokens.append(str(AccessToken.for_user(user)))
     account, _ = IntegrationAccount.objects.get_or_create(
         name="load-bench 1C", defaults={"kind": "onec", "base_url": "http://127.0.0.1:9/exchange"}
     )
-    return account.pk
+    return account.pk, tokens
 
 
 def start_gunicorn(url: str, workers: int, overrides: dict[str, str]) -> subprocess.Popen:
@@ -134,7 +145,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def _client_process(users: list[int], seconds: float, think: float, token: str, account_id: int,
+def _client_process(users: list[int], seconds: float, think: float, tokens: list[str], account_id: int,
                     start_at: float, results: multiprocessing.Queue) -> None:
     """One client process: a thread per user; sends back {name: [latency, ...]} and {name: errors}."""
     latencies: dict[str, list[float]] = defaultdict(list)
@@ -144,7 +155,7 @@ def _client_process(users: list[int], seconds: float, think: float, token: str, 
 
     def user_loop(index: int) -> None:
         session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
+        session.headers["Authorization"] = f"Bearer {tokens[index]}"
         rng = random.Random(index)
         # Users arrive spread over the first think interval, not all in the same millisecond.
         time.sleep(max(0.0, start_at - time.time()) + (rng.uniform(0, think) if think else 0))
@@ -180,18 +191,16 @@ def _client_process(users: list[int], seconds: float, think: float, token: str, 
     results.put((dict(latencies), dict(errors)))
 
 
-def run_users(users: int, seconds: float, think: float, processes: int,
+def run_users(tokens: list[str], seconds: float, think: float, processes: int,
               account_id: int) -> tuple[dict[str, list[float]], dict[str, int], float]:
     """Users spread over separate client processes, so the client's own GIL never throttles the load."""
-    # One login, shared: password hashing is deliberately slow (PBKDF2) and is not what this bench measures.
-    token = requests.post(f"http://127.0.0.1:{PORT}/api/v1/auth/login/",
-                          json={"username": USERNAME, "password": PASSWORD}, timeout=120).json()["access"]
+    users = len(tokens)
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     start_at = time.time() + 1.0
     children = [
         context.Process(target=_client_process,
-                        args=(list(range(p, users, processes)), seconds, think, token, account_id, start_at, results))
+                        args=(list(range(p, users, processes)), seconds, think, tokens, account_id, start_at, results))
         for p in range(processes)
     ]
     for child in children:
@@ -250,7 +259,7 @@ def main() -> None:
     database = url.rsplit("/", 1)[1]
     subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
                     f"CREATE DATABASE {database}"], capture_output=True)
-    account_id = prepare(url, args.rows)
+    account_id, tokens = prepare(url, args.rows, args.users)
     from django.db import connections
 
     connections.close_all()  # the client processes are forked: they must not share the parent's connection
@@ -259,7 +268,7 @@ def main() -> None:
     for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
         server = start_gunicorn(url, args.workers, PHASES[phase])
         try:
-            latencies, errors, wall = run_users(args.users, args.seconds, args.think, args.processes, account_id)
+            latencies, errors, wall = run_users(tokens, args.seconds, args.think, args.processes, account_id)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
