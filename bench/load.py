@@ -10,10 +10,11 @@ It (1) migrates the bench database and loads the rows through the real ingest se
 present), (2) for each phase starts gunicorn on 127.0.0.1 with production-like settings, (3) runs the users in
 separate client processes (threads within each): each user loops over the main read endpoints with an
 occasional sync trigger, waiting a think time between requests as a person at a dashboard does, (4) prints
-requests/s, p50/p95/p99 per endpoint and overall, and the error count. The phases are the baseline (memory cache
-per process, no read cache: the configuration before the read cache) and "cached" (as deployed: shared database
-cache, dashboard aggregates cached); the ratios between them are printed at the end. A gunicorn start's first
-seconds are measured too (no hidden warm-up; the first reads of the cached phase are misses).
+requests/s, p50/p95/p99 per endpoint and overall, and the error count. The phases are the baseline (memory
+cache per process, no read cache, as before the read cache; permission sets are cached in both phases) and
+"cached" (as deployed: shared database cache, dashboard aggregates cached); the ratios between them are printed
+at the end. A gunicorn start's first seconds are measured too (no hidden warm-up; the first reads of the cached
+phase are misses).
 
 The client runs on the same 2 cores as the server: numbers are a floor, not a capacity figure.
 """
@@ -237,7 +238,7 @@ def report(title: str, latencies: dict[str, list[float]], errors: dict[str, int]
 
 
 PHASES = {
-    # The configuration before the read cache: per-process memory cache, nothing cached.
+    # As before the read cache: per-process memory cache, no answer cached (permission sets are cached in both).
     "baseline": {"CACHE_URL": "locmemcache://", "API_CACHE_SECONDS": "0"},
     # As deployed: the shared database cache and cached dashboard aggregates.
     "cached": {},
