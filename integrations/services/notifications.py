@@ -76,11 +76,12 @@ def _send(run: SyncRun, subject: str, body: str, note: str) -> bool:
 
 def failure_message(run: SyncRun) -> tuple[str, str]:
     account = run.account
+    started = f"started {run.started_at:%Y-%m-%d %H:%M:%S} UTC" if run.started_at else "never started"
     subject = f"[salesforecast] Sync failed: {account.name} — {run.stream}"
     body = (
         f"The {run.get_mode_display().lower()} sync of stream '{run.stream}' of account '{account.name}' "
         f"({account.get_kind_display()}) failed.\n\n"
-        f"Run: #{run.pk}, started {run.started_at:%Y-%m-%d %H:%M:%S} UTC, finished "
+        f"Run: #{run.pk}, {started}, finished "
         f"{run.finished_at:%Y-%m-%d %H:%M:%S} UTC, trigger {run.trigger}.\n"
         f"Error:\n{run.error or '(no error text)'}\n\n"
         f"Details: {run_link(run)}\n\n"
@@ -126,10 +127,10 @@ def on_run_saved(sender, instance: SyncRun, created: bool, update_fields=None, *
     if update_fields is not None and "status" not in update_fields:
         return
     run_id = instance.pk
-    transaction.on_commit(lambda: _notify_by_id(run_id))
+    transaction.on_commit(lambda: notify_by_id(run_id))
 
 
-def _notify_by_id(run_id: int) -> None:
+def notify_by_id(run_id: int) -> None:
     run = SyncRun.objects.select_related("account").filter(pk=run_id).first()
     if run is not None:
         notify_run_finished(run)

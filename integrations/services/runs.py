@@ -10,6 +10,7 @@ IntegrityError, returns the run that is already active.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -247,20 +248,31 @@ def mark_stale_runs(now: datetime | None = None, stale_after: timedelta = STALE_
     count = 0
     for run in dead.select_related("account"):
         last = run.heartbeat_at or run.started_at
-        count += SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
+        failed = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
             status=SyncStatus.FAILED, finished_at=now,
             error=(f"{run.account.name}: the worker stopped responding (last heartbeat at "
                    f"{last:%Y-%m-%d %H:%M:%S} UTC). Nothing of this run was stored; trigger the sync again, "
                    "and if it recurs check the background worker (qcluster) logs."))
+        count += _announce_failure(run.pk, failed)
     for run in SyncRun.objects.filter(status=SyncStatus.QUEUED, created_at__lt=now - never_started_after
                                       ).select_related("account"):
-        count += SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
+        failed = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
             status=SyncStatus.FAILED, finished_at=now,
             error=(f"{run.account.name}: the run was queued at {run.created_at:%Y-%m-%d %H:%M} UTC and never "
                    "started. Is the background worker (`manage.py qcluster`) running?"))
+        count += _announce_failure(run.pk, failed)
     if count:
         logger.warning("stale sync runs failed", extra={"count": count})
     return count
+
+
+def _announce_failure(run_id: int, failed: int) -> int:
+    """A run the sweep failed mails like any failed run (the update() above sends no post_save)."""
+    if failed:
+        from integrations.services.notifications import notify_by_id
+
+        transaction.on_commit(functools.partial(notify_by_id, run_id))
+    return failed
 
 
 def enqueue_due_org_syncs(now: datetime | None = None) -> list[SyncRun]:

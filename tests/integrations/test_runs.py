@@ -117,6 +117,30 @@ def test_stale_runs_are_failed_so_new_ones_can_start(onec_account):
     assert start_sync(onec_account, "org")[1] is True
 
 
+def test_runs_the_sweep_fails_are_mailed_like_any_failure(onec_account, django_capture_on_commit_callbacks,
+                                                         mailoutbox):
+    onec_account.notification_emails = "ops@example.com"
+    onec_account.save()
+    dead, _ = start_sync(onec_account, "org")
+    old = timezone.now() - timedelta(hours=1)
+    SyncRun.objects.filter(pk=dead.pk).update(status=SyncStatus.RUNNING, started_at=old, heartbeat_at=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mark_stale_runs() == 1
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["ops@example.com"]
+    assert "Sync failed" in mailoutbox[0].subject and "worker stopped responding" in mailoutbox[0].body
+
+    other = onec_account.__class__.objects.create(name="never picked up", kind="onec", base_url="http://127.0.0.1:1",
+                                                  notification_emails="ops@example.com")
+    queued, _ = start_sync(other, "org")
+    SyncRun.objects.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mark_stale_runs() == 1
+    assert len(mailoutbox) == 2 and "never started" in mailoutbox[1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mark_stale_runs() == 0
+    assert len(mailoutbox) == 2
+
+
 def test_daily_org_sync_enqueues_due_accounts(onec_account, make_account):
     onec_account.full_sync_at = time(2, 0)
     onec_account.save()
