@@ -1,6 +1,7 @@
 """iiko org sync: sessions, tokens, safe XML, several domains — real HTTP against a loopback iikoServer."""
 
 import io
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from branches.models import Location
 from integrations.choices import SyncStatus
 from integrations.connectors.iiko.session import IikoSession
-from integrations.errors import AuthenticationFailed
+from integrations.errors import AuthenticationFailed, IntegrationError
 from integrations.models import SyncRun
 from integrations.services.runs import run_sync_now
 from tests.integrations.loopback import BILLION_LAUGHS, XXE_PAYLOAD, Fault, sha1
@@ -173,3 +174,41 @@ def test_rejected_login_raises_authentication_failed(iiko_server, domain):
     account = domain(password="nope-nope", departments=DEPARTMENTS)
     with pytest.raises(AuthenticationFailed, match="iiko Moscow"), IikoSession.for_account(account) as iiko:
         iiko.get_xml("corporation/departments")
+
+
+def test_two_syncs_of_one_account_take_turns_on_its_single_seat(iiko_server, domain):
+    """iiko gives one token per licence seat: a second session waits for the seat instead of getting a 403."""
+    account = domain(departments=DEPARTMENTS)
+    second_done = threading.Event()
+    outcome = {}
+
+    def second_sync():
+        try:
+            with IikoSession.for_account(account) as iiko:
+                outcome["rows"] = len(iiko.get_xml("corporation/departments"))
+        except Exception as exc:  # noqa: BLE001 - reported through the assertion below
+            outcome["error"] = exc
+        second_done.set()
+
+    with IikoSession.for_account(account) as iiko:
+        iiko.get_xml("corporation/departments")
+        worker = threading.Thread(target=second_sync)
+        worker.start()
+        assert not second_done.wait(1.5)  # waiting for the seat, not refused by the server
+        iiko.get_xml("corporation/departments")
+    worker.join(timeout=30)
+    assert outcome == {"rows": 5}
+    assert len(iiko_server.tokens_issued) == 2 and iiko_server.unreleased_tokens == []
+
+
+def test_a_seat_held_too_long_fails_the_waiting_sync_with_a_clear_error(iiko_server, domain):
+    account = domain(departments=DEPARTMENTS)
+    with IikoSession.for_account(account) as holder:
+        holder.get_xml("corporation/departments")
+        with pytest.raises(IntegrationError) as failure, \
+                IikoSession.for_account(account, seat_wait=0.3) as waiting:
+            waiting.get_xml("corporation/departments")
+    assert "licence seat" in str(failure.value) and account.name in str(failure.value)
+    assert len(iiko_server.tokens_issued) == 1  # the waiting session never tried to log in
+    with IikoSession.for_account(account, seat_wait=0.3) as later:  # released with the holder's logout
+        assert len(later.get_xml("corporation/departments")) == 5

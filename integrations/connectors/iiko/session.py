@@ -9,6 +9,9 @@
 * the token is reused while valid, renewed before the server's ~1 h idle expiry and on a 401;
 * EVERY token obtained is released with `logout` when the session closes (in `finally`), because each one
   holds an API licence seat; a failed logout is logged, never raised over the real error;
+* one seat per account across every process: a token is taken only under a lease in the shared cache
+  (`SeatLease`), so two streams of the same account synced at once (two workers, a manual trigger during the
+  schedule) take turns instead of the second login failing with iiko's 403 "no connections available";
 * XML is parsed with defusedxml only: a DTD, entity or external reference is refused with an error naming
   the account (XXE, billion laughs).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 import xml.etree.ElementTree as ET  # noqa: S405 - only for the Element type; parsing goes through defusedxml
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +29,7 @@ from typing import Any
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from django.core.cache import cache
 
 from integrations.errors import AuthenticationFailed, IntegrationError, ResponseFormatError
 from integrations.http import HttpClient, build_client
@@ -37,6 +42,44 @@ API_ROOT = "/resto/api"
 # iiko drops idle sessions after about an hour; renew well before.
 TOKEN_RENEW_AFTER_IDLE_S = 45 * 60
 HTTP_DEFAULTS = {"connect_timeout": 10.0, "read_timeout": 300.0}
+# The lease on an account's seat outlives the longest single call (read timeout) and is renewed on every call,
+# so a worker that dies frees the seat for the others within this time.
+SEAT_LEASE_S = 600
+SEAT_WAIT_S = 600  # a second sync of the same account waits this long for the seat, then fails saying why
+SEAT_POLL_S = 1.0
+
+
+class SeatLease:
+    """The right to hold an iiko token for one account, shared by every process through the cache."""
+
+    def __init__(self, account_id: int, account_name: str, *, wait: float = SEAT_WAIT_S,
+                 lease: float = SEAT_LEASE_S, poll: float = SEAT_POLL_S) -> None:
+        self.key = f"sf:iiko-seat:{account_id}"
+        self.owner = uuid.uuid4().hex
+        self.account_name = account_name
+        self.wait, self.lease, self.poll = wait, lease, poll
+        self.held = False
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.wait
+        while not cache.add(self.key, self.owner, timeout=self.lease):
+            if time.monotonic() >= deadline:
+                raise IntegrationError(
+                    f"another sync of this account has held its iiko API licence seat for over {self.wait:.0f} s",
+                    account=self.account_name,
+                    hint="Syncs of one iiko account run one at a time; try again when the other one has finished.")
+            time.sleep(self.poll)
+        self.held = True
+
+    def renew(self) -> None:
+        if self.held:
+            cache.touch(self.key, timeout=self.lease)
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            if cache.get(self.key) == self.owner:
+                cache.delete(self.key)
 
 
 def api_base_url(base_url: str) -> str:
@@ -56,8 +99,9 @@ def password_hash(password: str) -> str:
 class IikoSession:
     def __init__(self, http: HttpClient, login: str, password: str, *,
                  clock: Callable[[], float] = time.monotonic,
-                 renew_after_idle: float = TOKEN_RENEW_AFTER_IDLE_S) -> None:
+                 renew_after_idle: float = TOKEN_RENEW_AFTER_IDLE_S, seat: SeatLease | None = None) -> None:
         self.http = http
+        self.seat = seat
         self.login = login
         self._pass_hash = password_hash(password)
         http.add_secret(password)
@@ -70,10 +114,12 @@ class IikoSession:
         self.tokens_released: list[str] = []
 
     @classmethod
-    def for_account(cls, account: IntegrationAccount, **kwargs: Any) -> IikoSession:
+    def for_account(cls, account: IntegrationAccount, *, seat_wait: float = SEAT_WAIT_S,
+                    **kwargs: Any) -> IikoSession:
         secrets = require_credentials(account, "login", "password")
         http = build_client(account, base_url=api_base_url(account.base_url), defaults=HTTP_DEFAULTS)
-        return cls(http, secrets["login"], secrets["password"], **kwargs)
+        seat = SeatLease(account.pk, account.name, wait=seat_wait)
+        return cls(http, secrets["login"], secrets["password"], seat=seat, **kwargs)
 
     @property
     def account_name(self) -> str:
@@ -93,6 +139,8 @@ class IikoSession:
 
     # -- tokens ---------------------------------------------------------------------------------------------
     def _authenticate(self) -> str:
+        if self.seat is not None and not self.seat.held:
+            self.seat.acquire()
         response = self.http.get("auth", params={"login": self.login, "pass": self._pass_hash},
                                  allow_statuses=(401, 403))
         if response.status_code in (401, 403):
@@ -115,13 +163,19 @@ class IikoSession:
 
     def _current_token(self) -> str:
         if self.token is not None and self.clock() - self._last_used > self.renew_after_idle:
-            self._logout()  # about to expire: release the seat, take a fresh one
+            self._logout(keep_seat=True)  # about to expire: release the token, take a fresh one
         return self.token or self._authenticate()
 
-    def _logout(self) -> None:
+    def _logout(self, *, keep_seat: bool = False) -> None:
         token, self.token = self.token, None
-        if token is None:
-            return
+        try:
+            if token is not None:
+                self._release_token(token)
+        finally:
+            if self.seat is not None and not keep_seat:
+                self.seat.release()
+
+    def _release_token(self, token: str) -> None:
         try:
             self.http.get("logout", params={"key": token}, allow_statuses=(400, 401, 403, 404, 500))
         except IntegrationError as exc:
@@ -140,10 +194,12 @@ class IikoSession:
                                          allow_statuses=(401,), **kwargs)
             if response.status_code != 401:
                 self._last_used = self.clock()
+                if self.seat is not None:
+                    self.seat.renew()
                 return response
             if attempt == 1:
                 logger.info("iiko token rejected; logging in again", extra={"account": self.account_name})
-                self._logout()  # best effort: it may already be gone server-side
+                self._logout(keep_seat=True)  # best effort: it may already be gone server-side
         raise AuthenticationFailed(self.http.snippet(response) or "token rejected right after login",
                                    account=self.account_name, method=method, path=f"{API_ROOT}/{path}", status=401)
 
