@@ -10,8 +10,6 @@ role takes effect on the next request, never later. `is_active` is still read fr
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
@@ -19,20 +17,18 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from salesforecast.cache_versions import bump_version, current_version
+
 VERSION_KEY = "sf:perms-version"
 PERMISSIONS_SECONDS = 600
 
 
 def permissions_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return current_version(VERSION_KEY)
 
 
 def bump_permissions_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    bump_version(VERSION_KEY)
 
 
 class CachedPermissionsBackend(ModelBackend):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -22,6 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from salesforecast.cache_versions import bump_version, current_version
 
 VERSION_KEY = "sf:data-version"
 # Apps whose rows feed the cached answers; a write to any of their models invalidates every cached read.
@@ -33,18 +34,12 @@ def cache_seconds() -> int:
 
 
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        # add() keeps the first writer's token when several processes start at once.
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY) or version
-    return version
+    return current_version(VERSION_KEY)
 
 
 def bump_data_version() -> None:
-    """Invalidate every cached read at once (new token: old keys are never read again and expire)."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Invalidate every cached read at once."""
+    bump_version(VERSION_KEY)
 
 
 def read_cache_key(request: Request) -> str:
