@@ -10,6 +10,7 @@ logged, never allowed to fail the sync.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.conf import settings
@@ -126,8 +127,12 @@ def on_run_saved(sender, instance: SyncRun, created: bool, update_fields=None, *
         return
     if update_fields is not None and "status" not in update_fields:
         return
-    run_id = instance.pk
-    transaction.on_commit(lambda: notify_by_id(run_id))
+    notify_after_commit(instance.pk)
+
+
+def notify_after_commit(run_id: int) -> None:
+    """Mail about a finished run once its transaction has committed (re-read then, as committed)."""
+    transaction.on_commit(functools.partial(notify_by_id, run_id))
 
 
 def notify_by_id(run_id: int) -> None:

@@ -10,7 +10,6 @@ IntegrityError, returns the run that is already active.
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
 from collections.abc import Callable
@@ -269,9 +268,9 @@ def mark_stale_runs(now: datetime | None = None, stale_after: timedelta = STALE_
 def _announce_failure(run_id: int, failed: int) -> int:
     """A run the sweep failed mails like any failed run (the update() above sends no post_save)."""
     if failed:
-        from integrations.services.notifications import notify_by_id
+        from integrations.services.notifications import notify_after_commit
 
-        transaction.on_commit(functools.partial(notify_by_id, run_id))
+        notify_after_commit(run_id)
     return failed
 
 
