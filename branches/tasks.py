@@ -1,5 +1,5 @@
 """django-q2 entry points of branches: thin wrappers that call a service and nothing else."""
 
-from salesforecast.schedules import ScheduleSpec
+from core.schedules import ScheduleSpec
 
 SCHEDULES: list[ScheduleSpec] = []

@@ -7,9 +7,9 @@ planning's morning run.
 
 from django_q.models import Schedule
 
+from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
 from forecasting.services import mark_stale_runs, train_and_forecast, update_accuracy
-from salesforecast.schedules import ScheduleSpec
 
 NIGHTLY_HORIZON = 28
 

@@ -20,7 +20,7 @@ logger = logging.getLogger("integrations")
 
 
 def _register_schedules() -> None:
-    from salesforecast.schedules import register_schedules
+    from core.schedules import register_schedules
 
     try:
         register_schedules()

@@ -2,8 +2,8 @@
 
 from django_q.models import Schedule
 
+from core.schedules import ScheduleSpec
 from integrations.services import runs
-from salesforecast.schedules import ScheduleSpec
 
 
 def run_sync(run_id: int) -> str:
@@ -49,7 +49,7 @@ STATIC_SCHEDULES: list[ScheduleSpec] = [
 ]
 
 
-def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name salesforecast.schedules looks for
+def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name core.schedules looks for
     """The static jobs plus each enabled account's full and live sync (they follow account edits)."""
     from integrations.services.schedules import account_schedule_specs
 

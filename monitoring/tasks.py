@@ -2,9 +2,9 @@
 
 from django_q.models import Schedule
 
+from core.schedules import ScheduleSpec
 from monitoring.choices import SnapshotTrigger
 from monitoring.services.snapshots import build_and_persist_snapshot
-from salesforecast.schedules import ScheduleSpec
 
 # Cron on the quarter hours, so each run falls in its own 15-minute slot (an interval schedule would drift
 # across slot boundaries after a restart). Several workers may pick it up; the service stores one per slot.

@@ -9,9 +9,9 @@ from dataclasses import asdict
 
 from django_q.models import Schedule
 
+from core.schedules import ScheduleSpec
 from planning.services.ledger import reconcile_stock_levels
 from planning.services.proposals import execute_proposal_run, propose_orders
-from salesforecast.schedules import ScheduleSpec
 
 
 def reconcile_stock() -> dict:

@@ -1,6 +1,6 @@
 """django-q2 entry points of sales: thin wrappers that call a service and nothing else."""
 
-from salesforecast.schedules import ScheduleSpec
+from core.schedules import ScheduleSpec
 
 SCHEDULES: list[ScheduleSpec] = []
 

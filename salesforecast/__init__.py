@@ -1,1 +1,1 @@
-"""salesforecast: demand forecasting and supply planning (Django project package and core app)."""
+"""salesforecast: the Django project package (settings, URLs, WSGI/ASGI) and the main job."""

@@ -1,21 +1,9 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
-class CoreConfig(AppConfig):
-    """Project-wide pieces: roles, scheduled-job registration, the demo pipeline."""
+class ProjectConfig(AppConfig):
+    """The project on top of every app: the main job (`run_main_job`) that runs sync → forecast → plan → snapshot."""
 
     name = "salesforecast"
-    label = "core"
+    label = "salesforecast"
     verbose_name = "salesforecast"
-
-    def ready(self) -> None:
-        from salesforecast import permission_cache, read_cache
-        from salesforecast.roles import sync_role_permissions
-        from salesforecast.schedules import register_schedules_after_migrate
-
-        # Permissions exist only after every app migrated, so roles get theirs on post_migrate.
-        post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
-        post_migrate.connect(register_schedules_after_migrate, dispatch_uid="core.register_schedules")
-        read_cache.connect_invalidation()
-        permission_cache.connect_invalidation()

@@ -11,7 +11,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from salesforecast.logging import install_safe_logger_class
+from core.logging import install_safe_logger_class
 
 install_safe_logger_class()
 
@@ -55,8 +55,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "django_q",
-    # Our apps, lowest layer first: integrations (data sources) ← branches ← sales ← forecasting ← planning;
-    # monitoring only reads; salesforecast (core) holds roles, schedules and the demo.
+    # Our apps, lowest layer first. core is the ground floor (API conventions, schedules, caches, roles, jobs,
+    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning; monitoring only reads;
+    # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
+    # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports.
+    "core",
     "integrations",
     "branches",
     "sales",
@@ -64,11 +67,12 @@ INSTALLED_APPS = [
     "planning",
     "monitoring",
     "salesforecast",
+    "demo",
 ]
 
 MIDDLEWARE = [
-    "salesforecast.middleware.RequestIdMiddleware",
-    "salesforecast.metrics.LatencyMiddleware",
+    "core.middleware.RequestIdMiddleware",
+    "core.metrics.LatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,8 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "salesforecast.middleware.AccessLogMiddleware",
-    "salesforecast.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.AccessLogMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "salesforecast.urls"
@@ -88,7 +92,7 @@ ASGI_APPLICATION = "salesforecast.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "salesforecast" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -211,16 +215,16 @@ CONTENT_SECURITY_POLICY = (
 
 # Django REST framework
 API_MAX_PAGE_SIZE = 1000
-# ModelBackend with permission sets kept in the shared cache (see salesforecast/permission_cache.py).
-AUTHENTICATION_BACKENDS = ["salesforecast.permission_cache.CachedPermissionsBackend"]
+# ModelBackend with permission sets kept in the shared cache (see core/permission_cache.py).
+AUTHENTICATION_BACKENDS = ["core.permission_cache.CachedPermissionsBackend"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["salesforecast.api.permissions.ModelPermissionsOrAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "salesforecast.api.pagination.StrictPageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ModelPermissionsOrAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -232,7 +236,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "salesforecast.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -349,10 +353,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "salesforecast.logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
     "formatters": {
-        "keyvalue": {"()": "salesforecast.logging.KeyValueFormatter"},
-        "json": {"()": "salesforecast.logging.JsonFormatter"},
+        "keyvalue": {"()": "core.logging.KeyValueFormatter"},
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -3,15 +3,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from salesforecast.api.views import PublicHealthView
-from salesforecast.metrics import metrics_view
+from core.api.views import PublicHealthView
+from core.metrics import metrics_view
 
 admin.site.site_header = "salesforecast"
 admin.site.site_title = "salesforecast admin"
 admin.site.index_title = "Operations"
 
 api_v1 = [
-    path("", include("salesforecast.api.urls")),
+    path("", include("core.api.urls")),
     path("", include("branches.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("sales.api.urls")),
@@ -28,5 +28,5 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
 ]
 
-handler404 = "salesforecast.api.exceptions.json_404"
-handler500 = "salesforecast.api.exceptions.json_500"
+handler404 = "core.api.exceptions.json_404"
+handler500 = "core.api.exceptions.json_500"

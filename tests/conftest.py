@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from salesforecast.roles import ROLES, sync_role_permissions
+from core.roles import ROLES, sync_role_permissions
 
 PASSWORD = "Correct-Horse-Battery-9"
 

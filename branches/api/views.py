@@ -11,7 +11,7 @@ from branches.api.serializers import LocationSerializer, LocationTreeNodeSeriali
 from branches.filtersets import LocationFilterSet
 from branches.models import Location
 from branches.services.tree import build_tree
-from salesforecast.api.exceptions import Conflict
+from core.api.exceptions import Conflict
 
 
 class LocationViewSet(viewsets.ModelViewSet):

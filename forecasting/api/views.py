@@ -10,6 +10,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.exceptions import Conflict, Unprocessable
+from core.api.serializers import DetailSerializer
 from forecasting.api.renderers import PNGRenderer
 from forecasting.api.serializers import (
     AccuracyGroupSerializer,
@@ -33,8 +35,6 @@ from forecasting.services import (
     render_chart_png,
 )
 from forecasting.services.queries import latest_run_id
-from salesforecast.api.exceptions import Conflict, Unprocessable
-from salesforecast.api.serializers import DetailSerializer
 
 
 @extend_schema_view(

@@ -1,10 +1,10 @@
 from django.db import models
 from rest_framework import serializers
 
+from core.api.fields import TimeOfDayField
 from integrations.choices import IntegrationKind, SyncMode, SyncStatus, SyncStream
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.services.credentials import get_credentials, update_credentials
-from salesforecast.api.fields import TimeOfDayField
 
 # The secrets each kind needs; anything else in `credentials` is refused (it would be stored unused).
 CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.exceptions import Conflict
 from integrations.api.serializers import (
     IntegrationAccountSerializer,
     IntegrationStatusSerializer,
@@ -21,7 +22,6 @@ from integrations.filtersets import IntegrationAccountFilterSet, SyncRunFilterSe
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.services.runs import SyncNotAllowed, enqueue_sync
 from integrations.services.status import sync_status
-from salesforecast.api.exceptions import Conflict
 
 
 class IntegrationAccountViewSet(viewsets.ModelViewSet):

@@ -27,10 +27,10 @@ from croniter import croniter
 from django.utils import timezone
 from django_q.models import Schedule
 
+from core.schedules import SCHEDULE_PREFIX, ScheduleSpec
 from integrations.choices import ACTIVE_SYNC_STATUSES, IntegrationKind, SyncMode, SyncStream
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.registry import streams_for_kind
-from salesforecast.schedules import SCHEDULE_PREFIX, ScheduleSpec
 
 logger = logging.getLogger("integrations")
 
@@ -155,7 +155,7 @@ def next_runs(account_ids: list[int]) -> dict[tuple[int, str], dt.datetime | Non
 
 def register_account_schedules() -> dict[str, int]:
     """Bring django-q2's schedules in line with the accounts (and every other declared schedule)."""
-    from salesforecast.schedules import register_schedules
+    from core.schedules import register_schedules
 
     return register_schedules()
 

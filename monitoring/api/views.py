@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.exceptions import Conflict
 from monitoring import conf
 from monitoring.api.serializers import (
     AlertEventSerializer,
@@ -37,7 +38,6 @@ from monitoring.metrics import METRIC_BY_PATH, METRIC_PATHS, METRICS
 from monitoring.models import AlertEvent, AlertRule
 from monitoring.services.history import metric_timeseries, snapshot_history
 from monitoring.services.snapshots import build_and_persist_snapshot, build_snapshot, freshness, latest_snapshot
-from salesforecast.api.exceptions import Conflict
 
 VIEW = "monitoring.view_monitoringsnapshot"
 BUILD = "monitoring.build_monitoringsnapshot"

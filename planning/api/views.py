@@ -20,6 +20,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.exceptions import Conflict, Unprocessable
+from core.read_cache import cached_read
 from planning import filtersets
 from planning.api import serializers as s
 from planning.models import (
@@ -48,8 +50,6 @@ from planning.services.policy import (
 )
 from planning.services.settings import DEFAULTS, SettingsResolver
 from sales.models import Product
-from salesforecast.api.exceptions import Conflict, Unprocessable
-from salesforecast.read_cache import cached_read
 
 
 class ConflictWithData(Conflict):

@@ -212,7 +212,7 @@ def propose_orders(
 
     run: a succeeded ModelRun or its id; None = the latest succeeded run. location_ids: restrict to these
     locations (None = all active). progress(stage, done, total) is called as items are evaluated (the
-    project's progress protocol, e.g. salesforecast.progress.TqdmProgress). Re-running
+    project's progress protocol, e.g. core.progress.TqdmProgress). Re-running
     replaces the open proposals of the planned locations and never touches approved or rejected ones.
     `proposal_run` executes a run recorded by queue_proposal_run() instead of recording a new one.
     """

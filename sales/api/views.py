@@ -23,6 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.models import Location
+from core.api.exceptions import Conflict
+from core.read_cache import cached_read
 from sales.api import serializers as s
 from sales.choices import ImportJobStatus, ImportKind
 from sales.filtersets import (
@@ -56,8 +58,6 @@ from sales.services.import_jobs import (
     runs_in_background,
 )
 from sales.services.orders import upsert_orders
-from salesforecast.api.exceptions import Conflict
-from salesforecast.read_cache import cached_read
 
 
 class _ProtectedDestroyMixin:

@@ -70,6 +70,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.read_cache import bump_data_version
 from sales.models import DailySale, DemandDriver, StockLevel
 from sales.services.catalog import upsert_categories, upsert_products
 from sales.services.lookups import STORE_LEVEL_SKU, AmbiguousCode, LocationResolver, ProductResolver
@@ -85,7 +86,6 @@ from sales.services.parsing import (
 )
 from sales.services.reports import IngestReport, Rollback, chunks
 from sales.services.staging import DuplicateKeys, MergeSpec, StageColumn, is_postgres, make_sink
-from salesforecast.read_cache import bump_data_version
 
 __all__ = [
     "IngestReport",

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.backups import list_backups
 from integrations.models import IntegrationAccount
-from salesforecast.backups import list_backups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -67,7 +67,7 @@ def test_access_log_line_carries_request_id(api_client, caplog):
         logger.removeHandler(caplog.handler)
     records = [r for r in caplog.records if r.name == "salesforecast.access"]
     assert records and records[-1].path == "/health" and records[-1].status == 200
-    from salesforecast.logging import KeyValueFormatter, RequestIdFilter
+    from core.logging import KeyValueFormatter, RequestIdFilter
 
     # The filter stamps the id while the request runs; the formatter prints it.
     record = records[-1]

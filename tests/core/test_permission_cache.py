@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from salesforecast.permission_cache import permissions_version
+from core.permission_cache import permissions_version
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.test import override_settings
 
 from branches.models import Location
+from core.read_cache import VERSION_KEY, data_version
 from sales.models import DailySale, Product
 from sales.services.ingest import ingest_daily_sales
-from salesforecast.read_cache import VERSION_KEY, data_version
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django_q.models import Schedule
 
-from salesforecast import schedules
-from salesforecast.roles import ROLES
-from salesforecast.schedules import ScheduleSpec, register_schedules
+from core import schedules
+from core.roles import ROLES
+from core.schedules import ScheduleSpec, register_schedules
 
 
 @pytest.mark.django_db

@@ -32,6 +32,6 @@ def test_runs_older_than_the_job_limit_are_failed_with_a_message(settings):
 
 
 def test_the_sweep_is_scheduled():
-    from salesforecast.schedules import collect_schedule_specs
+    from core.schedules import collect_schedule_specs
 
     assert any(s.func == "forecasting.tasks.fail_stale_runs" for s in collect_schedule_specs())

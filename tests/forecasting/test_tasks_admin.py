@@ -9,12 +9,12 @@ from croniter import croniter
 from django.urls import reverse
 from django_q.models import Schedule
 
+from core.schedules import collect_schedule_specs, register_schedules
 from forecasting import tasks
 from forecasting.choices import RunStatus
 from forecasting.models import ForecastAccuracyLog, ModelRun
 from forecasting.services import update_accuracy
 from sales.models import DailySale
-from salesforecast.schedules import collect_schedule_specs, register_schedules
 from tests.forecasting.conftest import END, FAST, make_run
 
 pytestmark = pytest.mark.django_db

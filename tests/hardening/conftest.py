@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from salesforecast.roles import ROLES, sync_role_permissions
+from core.roles import ROLES, sync_role_permissions
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 D = Decimal

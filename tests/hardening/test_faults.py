@@ -30,13 +30,13 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from branches.models import Location
+from demo.dataset import build_demo_dataset
+from demo.fakes import BASE_PATHS, IikoFake, OneCFake, default_credentials, serve, synthetic_org_tree
 from integrations.choices import SyncStatus
-from integrations.fakes import BASE_PATHS, IikoFake, OneCFake, default_credentials, serve, synthetic_org_tree
 from integrations.models import IntegrationAccount, SyncCursor, SyncRun
 from integrations.services.credentials import set_credentials
 from integrations.services.runs import STALE_AFTER, mark_stale_runs, run_sync_now, start_sync
 from sales.models import ImportJob
-from salesforecast.demo.dataset import build_demo_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "fault-test-secret-0xC0FFEE"

@@ -19,7 +19,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from salesforecast.roles import sync_role_permissions
+from core.roles import sync_role_permissions
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # The coverage phase sends boundary values for every parameter (many requests per operation): bench/fuzz.sh

@@ -26,15 +26,15 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from core.logging import JsonFormatter, KeyValueFormatter
+from demo.fakes import BASE_PATHS, build_fakes, serve
 from integrations.api.serializers import CREDENTIAL_FIELDS
 from integrations.choices import SyncStatus
 from integrations.errors import AuthenticationFailed, IntegrationError
-from integrations.fakes import BASE_PATHS, build_fakes, serve
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.registry import get_connector, streams_for_kind
 from integrations.services.credentials import set_credentials
 from integrations.services.runs import RunProgress, start_sync
-from salesforecast.logging import JsonFormatter, KeyValueFormatter
 from tests.hardening.conftest import DataSet, api_operations, body_of, client_as, collection_ids, concrete_path
 
 MARKER = f"Leak{uuid.uuid4().hex[:16]}"  # unique per run: it cannot sit in a fixture, a fake or the code

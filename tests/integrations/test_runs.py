@@ -9,6 +9,7 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_q.models import Schedule
 
+from core.schedules import register_schedules
 from integrations.choices import SyncStatus
 from integrations.models import SyncRun
 from integrations.services.runs import (
@@ -19,7 +20,6 @@ from integrations.services.runs import (
     mark_stale_runs,
     start_sync,
 )
-from salesforecast.schedules import register_schedules
 from tests.integrations.loopback import deep_onec_tree
 
 pytestmark = pytest.mark.django_db

@@ -119,8 +119,8 @@ def test_sqlite_variant_the_second_builder_of_a_slot_skips(django_capture_on_com
 def test_schedule_is_every_quarter_hour_and_the_task_stores_the_slot():
     from django_q.models import Schedule
 
+    from core.schedules import register_schedules
     from monitoring import tasks
-    from salesforecast.schedules import register_schedules
 
     (spec,) = tasks.SCHEDULES
     assert spec.func == "monitoring.tasks.build_monitoring_snapshot"

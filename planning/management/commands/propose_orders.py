@@ -5,8 +5,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.models import Location
+from core.progress import TqdmProgress
 from planning.services.proposals import ProposalError, propose_orders
-from salesforecast.progress import TqdmProgress
 
 
 class Command(BaseCommand):

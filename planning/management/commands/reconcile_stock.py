@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from branches.models import Location
+from core.progress import TqdmProgress
 from planning.services.ledger import reconcile_stock_levels
-from salesforecast.progress import TqdmProgress
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.progress import TqdmProgress
 from salesforecast.pipeline import STEPS, parse_steps, run_main_job
-from salesforecast.progress import TqdmProgress
 
 
 class Command(BaseCommand):

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from integrations.fakes import (
+from demo.dataset import DemoDataset, build_demo_dataset
+from demo.fakes import (
     BASE_PATHS,
     FakeApp,
     IikoFake,
@@ -23,7 +24,6 @@ from integrations.fakes import (
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.services.credentials import set_credentials
 from integrations.services.runs import execute_run, start_sync
-from salesforecast.demo.dataset import DemoDataset, build_demo_dataset
 
 UNLIMITED = 600_000  # requests per minute: no client-side throttling in tests that are not about it
 

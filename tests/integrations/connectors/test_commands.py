@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrations.fakes import SentosFake
+from demo.fakes import SentosFake
 from integrations.models import SyncRun
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.fakes import start_all
+from demo.accounts import ensure_demo_accounts
+from demo.fakes import start_all
 from integrations.models import IntegrationAccount
-from integrations.services.demo_accounts import ensure_demo_accounts
 from integrations.services.sync_all import sync_account_all_streams, sync_all_accounts
 from sales.models import DailySale, StockLevel
 

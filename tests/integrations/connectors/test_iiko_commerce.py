@@ -14,8 +14,8 @@ import pytest
 from django.db.models import Sum
 
 from branches.models import Location
-from integrations.fakes import IikoFake
-from integrations.fakes.base import FakeRequest
+from demo.fakes import IikoFake
+from demo.fakes.base import FakeRequest
 from integrations.models import SyncCursor
 from sales.models import DailySale, Product, ProductSourceRef, StockLevel
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from branches.models import Location
-from integrations.fakes import MoySkladFake
-from integrations.fakes.moysklad import MOYSKLAD_LOGIN, MOYSKLAD_PASSWORD
+from demo.fakes import MoySkladFake
+from demo.fakes.moysklad import MOYSKLAD_LOGIN, MOYSKLAD_PASSWORD
 from integrations.models import SyncCursor
 from sales.models import DailySale, Order, Product, StockLevel
 

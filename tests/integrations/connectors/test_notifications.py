@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 
-from integrations.fakes import SentosFake
+from demo.fakes import SentosFake
 from integrations.services.credentials import set_credentials
 from integrations.services.notifications import FAILURE_SENT, RECOVERY_SENT
 

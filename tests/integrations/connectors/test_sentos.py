@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from branches.models import Location
+from demo.fakes import SentosFake
 from integrations import http
-from integrations.fakes import SentosFake
 from integrations.models import SyncCursor
 from sales.models import DailySale, Order, Product, ProductSourceRef, StockLevel
 
@@ -86,7 +86,7 @@ class CraftedOrders(SentosFake):
         return self.crafted.get(day, [])
 
     def warehouses(self, request):
-        from integrations.fakes.base import FakeResponse
+        from demo.fakes.base import FakeResponse
 
         return FakeResponse.json({"data": [{"id": 1, "name": "Merkez Depo"}]})
 

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.schedules import register_schedules
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.services.credentials import set_credentials
 from integrations.services.runs import start_sync
-from salesforecast.schedules import register_schedules
 
 pytestmark = pytest.mark.django_db
 STATUS = "/api/v1/integrations/status/"

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from integrations.fakes import WildberriesFake
-from integrations.fakes.wildberries import WB_STATISTICS_ONLY_TOKEN
+from demo.fakes import WildberriesFake
+from demo.fakes.wildberries import WB_STATISTICS_ONLY_TOKEN
 from integrations.models import SyncCursor
 from sales.models import DailySale, Order, ProductSourceRef, StockLevel
 
