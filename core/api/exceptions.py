@@ -1,0 +1,79 @@
+"""JSON errors for API clients: never an HTML page, never a bare 500 for bad input or a conflict."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from core.errors import DomainError
+
+logger = logging.getLogger("salesforecast")
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request is well-formed but cannot be processed."
+    default_code = "unprocessable"
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        # Every service refusal, mapped once: status, code, field and hint come from the error itself.
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, OverflowError | DataError) and not isinstance(exc, IntegrityError):
+        # A number or text too large for its column (e.g. ?parent=99999999999999999999): the client's input.
+        params = sorted(context["request"].query_params) if context.get("request") is not None else []
+        logger.info("out-of-range input answered 400", extra={"error": str(exc).splitlines()[0][:200]})
+        return Response(
+            {"detail": "A value in the request is out of range for its field (ids and counts are 64-bit integers)."
+                       + (f" Query parameters sent: {', '.join(params)}." if params else "")},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    elif isinstance(exc, IntegrityError):
+        logger.warning("integrity error answered 409", extra={"error": str(exc).splitlines()[0][:200]})
+        return Response(
+            {"detail": "The change conflicts with existing data (a unique or reference constraint)."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    return exception_handler(exc, context)
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def json_404(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": f"No endpoint at {request.path}."}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def json_500(request):
+    if _wants_json(request):
+        request_id = getattr(request, "request_id", "-")
+        return JsonResponse(
+            {"detail": "Internal server error. It has been logged.", "request_id": request_id}, status=500
+        )
+    from django.views.defaults import server_error
+
+    return server_error(request)
