@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting import engine
+from forecasting.engine.baselines import moving_average, seasonal_naive
 from planning.services.replay.simulate import ForecastBlock
 
 KEY_COLUMNS = ("location", "product", "date", "y")
@@ -32,6 +33,25 @@ class HistoryCut:
         self.series = [(str(loc), str(prod)) for loc, prod in series]
         self.index = {key: i for i, key in enumerate(self.series)}
         self.drivers = [c for c in frame.columns if c not in KEY_COLUMNS and c != "category"]
+        self._matrix: np.ndarray | None = None
+
+    def matrix_before(self, origin: int) -> np.ndarray:
+        """Demand as (series, day) up to the day before window day ``origin`` (NaN: no row that day)."""
+        if self._matrix is None:
+            first = pd.Timestamp(self.frame["date"].min()).normalize() if len(self.frame) else pd.Timestamp(
+                self.days[0])
+            self._first = first
+            width = (pd.Timestamp(self.days[-1]) - first).days + 1
+            matrix = np.full((len(self.series), max(width, 0)), np.nan, dtype=np.float32)
+            if len(self.frame):
+                keys = zip(self.frame["location"].astype(str), self.frame["product"].astype(str), strict=True)
+                rows = np.array([self.index.get(k, -1) for k in keys])
+                cols = (self.frame["date"] - first).dt.days.to_numpy()
+                ok = (rows >= 0) & (cols >= 0) & (cols < width)
+                matrix[rows[ok], cols[ok]] = self.frame["y"].to_numpy(np.float32)[ok]
+            self._matrix = matrix
+        end = (pd.Timestamp(self.days[origin]) - self._first).days
+        return self._matrix[:, : max(end, 0)]
 
     def before(self, origin: int) -> pd.DataFrame:
         """Rows dated before the morning of window day ``origin``."""
@@ -99,15 +119,35 @@ def model_source(cut: HistoryCut, *, retrain_every_days: int, overrides: Mapping
     return forecast
 
 
+SEASON = 7
+BAND_DAYS = 56
+MOVING_AVERAGE_DAYS = 28
+
+
 def baseline_source(cut: HistoryCut, method: str) -> Callable[[int, int], ForecastBlock]:
-    """One of the engine's baselines (``seasonal_naive``, ``moving_average``) on the history known that morning."""
+    """The engine's ``seasonal_naive`` or ``moving_average`` on the history known that morning."""
+    if method not in ("seasonal_naive", "moving_average"):
+        raise ValueError(f"method: {method!r} is not seasonal_naive or moving_average")
 
     def forecast(origin: int, steps: int) -> ForecastBlock:
-        history = cut.before(origin)
-        if history.empty or history["date"].nunique() < 2:
-            return cut.to_block(origin, steps, pd.DataFrame())
-        horizon = steps + cut.gap(origin, history)
-        result = engine.baseline_forecast(history[list(KEY_COLUMNS)], method, None, {"horizon": horizon, "freq": "D"})
-        return cut.to_block(origin, steps, result)
+        y = cut.matrix_before(origin).astype(np.float64)
+        n = len(cut.series)
+        if y.shape[1] < 2:
+            zero = np.zeros((n, steps))
+            return ForecastBlock(origin, zero, zero, zero)
+        if method == "moving_average":
+            p50 = np.maximum(moving_average(y, steps, MOVING_AVERAGE_DAYS), 0.0)
+            return ForecastBlock(origin, p50, p50, p50)
+        p50 = np.maximum(seasonal_naive(y, steps, SEASON if y.shape[1] >= 2 * SEASON else 1), 0.0)
+        recent = y[:, -(BAND_DAYS + SEASON):]
+        errors = recent[:, SEASON:] - recent[:, :-SEASON] if recent.shape[1] > SEASON else np.full((n, 1), np.nan)
+        enough = (~np.isnan(errors)).sum(axis=1) >= 8
+        with np.errstate(all="ignore"):
+            low = np.where(enough, np.nanquantile(np.where(enough[:, None], errors, 0.0), 0.1, axis=1), 0.0)
+            high = np.where(enough, np.nanquantile(np.where(enough[:, None], errors, 0.0), 0.9, axis=1), 0.0)
+        widen = np.sqrt(np.ceil((np.arange(steps) + 1) / SEASON))[None, :]
+        p10 = np.clip(p50 + np.minimum(low, 0.0)[:, None] * widen, 0.0, p50)
+        p90 = np.maximum(p50 + np.maximum(high, 0.0)[:, None] * widen, p50)
+        return ForecastBlock(origin, p10, p50, p90)
 
     return forecast
