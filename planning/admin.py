@@ -318,3 +318,4 @@ class ProductionTaskAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected tasks", permissions=["change"])
     def cancel_tasks(self, request, queryset):
         self._act(request, queryset, "cancel", "Cancelled")
+from planning import admin_replay  # noqa: E402,F401  (policy replays: their own module)

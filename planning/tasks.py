@@ -12,6 +12,7 @@ from django_q.models import Schedule
 from core.schedules import ScheduleSpec
 from planning.services.ledger import reconcile_stock_levels
 from planning.services.proposals import execute_proposal_run, propose_orders
+from planning.services.replay.runs import execute_replay as execute_replay_run
 
 
 def reconcile_stock() -> dict:
@@ -29,6 +30,12 @@ def propose_orders_nightly() -> dict:
 def execute_queued_proposal_run(proposal_run_id: int) -> dict:
     """A proposal run queued from the API (planning/proposals/run)."""
     return execute_proposal_run(proposal_run_id).as_dict()
+
+
+def execute_replay(replay_run_id: int) -> dict:
+    """A policy replay queued from the API or the admin."""
+    run = execute_replay_run(replay_run_id)
+    return {"replay": run.pk, "status": run.status, "series": run.series_count}
 
 
 SCHEDULES: list[ScheduleSpec] = [

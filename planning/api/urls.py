@@ -8,6 +8,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from planning.api import views
+from planning.api.replay import ReplayRunViewSet
 
 
 class OptionalSlashRouter(SimpleRouter):
@@ -22,6 +23,7 @@ router = OptionalSlashRouter()
 router.register("planning/settings", views.PlanningSettingsViewSet, basename="planning-settings")
 router.register("planning/proposals", views.OrderProposalViewSet, basename="order-proposal")
 router.register("planning/proposal-runs", views.ProposalRunViewSet, basename="proposal-run")
+router.register("planning/replays", ReplayRunViewSet, basename="replay-run")
 router.register("warehouse/stock", views.StockBalanceViewSet, basename="stock-balance")
 router.register("warehouse/movements", views.StockMovementViewSet, basename="stock-movement")
 router.register("warehouse/bom", views.BomViewSet, basename="bom")

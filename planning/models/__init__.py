@@ -5,6 +5,7 @@ from planning.models.ledger import StockBalance, StockMovement
 from planning.models.production import ProductionTask
 from planning.models.proposals import OrderProposal, ProposalRun
 from planning.models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
+from planning.models.replay import ReplayItem, ReplayRun
 from planning.models.settings import PlanningSettings, Supplier
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "PurchaseOrderLine",
     "PurchaseReceipt",
     "PurchaseReceiptLine",
+    "ReplayItem",
+    "ReplayRun",
     "StockBalance",
     "StockMovement",
     "Supplier",

@@ -86,7 +86,16 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
     from monitoring.models import AlertEvent, AlertRule
     from monitoring.services.snapshots import build_and_persist_snapshot
     from planning.choices import MovementKind
-    from planning.models import BillOfMaterials, BomLine, OrderProposal, PlanningSettings, ProposalRun, Supplier
+    from planning.models import (
+        BillOfMaterials,
+        BomLine,
+        OrderProposal,
+        PlanningSettings,
+        ProposalRun,
+        ReplayItem,
+        ReplayRun,
+        Supplier,
+    )
     from planning.services import production, purchasing
     from planning.services.ledger import MovementSpec, post_movements
     from sales.models import (
@@ -189,6 +198,11 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
         protection_days=9, forecast_demand=zero, demand=zero, safety_stock=zero, on_hand=zero, open_supply=zero,
         reserved=zero, inventory_position=zero, target_level=zero, raw_need=zero, service_level=D("0.95"),
         explanation="hardening data set")
+
+    o["replay"] = ReplayRun.objects.create(status="succeeded", date_from=today - timedelta(days=14),
+                                           date_to=today - timedelta(days=1), finished_at=now, series_count=1)
+    ReplayItem.objects.create(run=o["replay"], location=o["location"], product=o["product"], demand=[1.0] * 14,
+                              outcomes={}, trajectories={})
 
     o["alert_rule"] = AlertRule.objects.create(name="Stock-outs", metric="integrations.accounts_total",
                                                threshold=-1, comparator="gt")
