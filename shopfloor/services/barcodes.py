@@ -92,9 +92,9 @@ def kind_named(name: str) -> ObjectKind:
 def _clean(code: str) -> str:
     code = (code or "").strip()
     if not code:
-        raise InvalidInput("Send the scanned code.", field="code")
+        raise InvalidInput("Send the scanned code.")
     if len(code) > MAX_CODE_LENGTH:
-        raise InvalidInput(f"A code has at most {MAX_CODE_LENGTH} characters.", field="code")
+        raise InvalidInput(f"A code has at most {MAX_CODE_LENGTH} characters.")
     return code
 
 
@@ -107,13 +107,13 @@ def resolve(code: str) -> Resolved:
         obj = kind.lookup(value) if value else None
         if obj is not None:
             return Resolved(kind.code_of(obj), kind, obj)
-        raise NotFound(f"No {kind.name} has the code {code!r}.", field="code",
+        raise NotFound(f"No {kind.name} has the code {code!r}.",
                        hint="Check the label, or print a new one from the object's page.", extra={"scanned": code})
     for kind_name, lookup in _fallbacks:
         obj = lookup(code)
         if obj is not None:
             return Resolved(code, kind_named(kind_name), obj)
-    raise NotFound(f"Unknown code {code!r}: it names no {', '.join(k.name for k in kinds())}.", field="code",
+    raise NotFound(f"Unknown code {code!r}: it names no {', '.join(k.name for k in kinds())}.",
                    hint=f"Codes start with {', '.join(k.prefix + ':' for k in kinds())} or are a product barcode.",
                    extra={"scanned": code})
 
@@ -144,8 +144,7 @@ def _location(value: str) -> Location | None:
         return Location.objects.filter(pk=pk).first() if pk is not None else None
     matches = list(Location.objects.filter(code=value)[:2])
     if len(matches) > 1:
-        raise Conflict(f"Several locations have the code {value!r}; print their labels again (they name the id).",
-                       field="code")
+        raise Conflict(f"Several locations have the code {value!r}; print their labels again (they name the id).")
     return matches[0] if matches else None
 
 
