@@ -17,6 +17,9 @@ class EmbroideryDesignAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
 
+    def delete_model(self, request, obj) -> None:
+        embroidery.delete_design(obj.pk)
+
     @admin.display(description="picture")
     def thumbnail(self, obj: EmbroideryDesign) -> str:
         return format_html('<img src="{}" style="height:32px">', obj.picture.url) if obj.picture else "—"
@@ -60,6 +63,15 @@ class EmbroideryJobAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         # Only planned jobs are edited (the service's rule); others are read here and moved by actions.
         return super().has_change_permission(request, obj) and (obj is None or obj.status == "planned")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == "planned")
+
+    def get_actions(self, request):
+        # The bulk delete would bypass the service (and delete started jobs whose parts are out).
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def save_model(self, request, obj, form, change) -> None:
         # Through the service, so the admin applies the same rules as the API.

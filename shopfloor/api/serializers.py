@@ -48,7 +48,7 @@ class CompleteJobSerializer(serializers.Serializer):
     scrap_quantity = serializers.DecimalField(**QTY, min_value=Decimal("0"), default=Decimal("0"))
 
 
-class ReasonSerializer(serializers.Serializer):
+class CancelJobSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

@@ -72,6 +72,9 @@ class EmbroideryDesignViewSet(viewsets.ModelViewSet):
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "stitch_count", "id"]
 
+    def perform_destroy(self, instance: EmbroideryDesign) -> None:
+        embroidery.delete_design(instance.pk)
+
 
 @extend_schema(tags=["embroidery"])
 class EmbroideryStepViewSet(viewsets.ModelViewSet):
@@ -140,12 +143,12 @@ class EmbroideryJobViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         embroidery.complete_job(job.pk, user=request.user, **body.validated_data)
         return self._answer(job.pk)
 
-    @extend_schema(request=s.ReasonSerializer, responses={200: s.EmbroideryJobSerializer},
+    @extend_schema(request=s.CancelJobSerializer, responses={200: s.EmbroideryJobSerializer},
                    description="Cancel a planned or started job; a started job's parts come back.")
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         job = self.get_object()
-        body = s.ReasonSerializer(data=request.data)
+        body = s.CancelJobSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         embroidery.cancel_job(job.pk, reason=body.validated_data["reason"], user=request.user)
         return self._answer(job.pk)

@@ -69,8 +69,10 @@ class EmbroideryStep(models.Model):
 
 
 class EmbroideryJob(models.Model):
+    # CASCADE: planning deletes only draft tasks, and a job starts only for an approved or running task, so what
+    # goes with a deleted task is planned jobs that moved nothing.
     production_task = models.ForeignKey(
-        "planning.ProductionTask", on_delete=models.PROTECT, related_name="embroidery_jobs"
+        "planning.ProductionTask", on_delete=models.CASCADE, related_name="embroidery_jobs"
     )
     design = models.ForeignKey(EmbroideryDesign, on_delete=models.PROTECT, related_name="jobs")
     part = models.ForeignKey("sales.Product", on_delete=models.PROTECT, related_name="embroidery_jobs")

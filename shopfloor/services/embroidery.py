@@ -1,7 +1,8 @@
 """Embroidery jobs: planned → in_progress → done, or cancelled from an open state; and the lead time planning sees.
 
 Stock moves only through the ledger (planning.services.ledger.post_movements):
-- start: the parts go from the production task's location to the embroidery location (transfer out/in);
+- start (only for an approved or running task): the parts go from the production task's location to the
+  embroidery location (transfer out/in);
 - complete: the good pieces come back (transfer out/in), the scrap is written off at the embroidery location
   (a negative adjustment with the job as reason); output + scrap must account for every piece sent;
 - cancel while in progress: every piece sent comes back.
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import Conflict, IllegalTransition, InvalidInput, NotFound
-from planning.choices import OPEN_TASK_STATUSES, MovementKind
+from planning.choices import OPEN_TASK_STATUSES, MovementKind, TaskStatus
 from planning.models import ProductionTask
 from planning.services.lead_time import LeadTimeExtra
 from planning.services.ledger import MovementSpec, post_movements
@@ -28,6 +29,8 @@ from shopfloor.models import EmbroideryDesign, EmbroideryJob, EmbroideryStep
 from shopfloor.services.refusals import planning_refusals
 
 ZERO = Decimal("0")
+# A draft task may still be deleted by planning; parts leave only for an approved or running one.
+STARTABLE_TASK_STATUSES = (TaskStatus.APPROVED, TaskStatus.IN_PROGRESS)
 EDITABLE_FIELDS = ("production_task_id", "design_id", "part_id", "quantity", "machine", "subcontractor_id",
                    "embroidery_location_id", "planned_date", "notes")
 
@@ -144,6 +147,11 @@ def start_job(job_id: int, *, user=None) -> EmbroideryJob:
     with planning_refusals(), transaction.atomic():
         job = _lock(job_id)
         _require(job, JobStatus.IN_PROGRESS, "started")
+        task_status = job.production_task.status
+        if task_status not in STARTABLE_TASK_STATUSES:
+            raise Conflict(f"Production task {job.production_task_id} is {task_status}; parts go to embroidery only "
+                           f"for an {' or '.join(STARTABLE_TASK_STATUSES)} task.", field="production_task",
+                           extra={"current_status": task_status})
         origin = job.production_task.location_id
         post_movements(_transfer(job, origin, job.embroidery_location_id, job.quantity, "sent to embroidery"),
                        user=user)
@@ -195,6 +203,19 @@ def cancel_job(job_id: int, *, reason: str = "", user=None) -> EmbroideryJob:
         job.cancelled_by, job.cancelled_at = _user(user), timezone.now()
         job.save()
     return job
+
+
+@transaction.atomic
+def delete_design(design_id: int) -> None:
+    """Delete a design nobody uses; one used by a job or a BOM step is deactivated instead (409 says so)."""
+    design = EmbroideryDesign.objects.select_for_update().filter(pk=design_id).first()
+    if design is None:
+        raise NotFound(f"Design {design_id} does not exist.")
+    jobs, steps = design.jobs.count(), design.steps.count()
+    if jobs or steps:
+        raise Conflict(f"Design {design.code} is used by {jobs} job(s) and {steps} BOM step(s); deactivate it "
+                       "instead (is_active = false).", hint="PATCH is_active=false keeps its history.")
+    design.delete()
 
 
 def embroidery_lead_times(product_ids: set[int]) -> dict[int, LeadTimeExtra]:

@@ -141,3 +141,21 @@ def test_only_a_planned_job_is_edited_or_deleted(floor):
     other = plan(floor)
     embroidery.delete_job(other.pk)
     assert not EmbroideryJob.objects.filter(pk=other.pk).exists()
+
+
+def test_parts_leave_only_for_an_approved_or_running_task(build):
+    from tests.shopfloor.conftest import make_floor
+
+    floor = make_floor(build)
+    draft = production.create_task(product_id=floor.shirt.pk, quantity=D(2), location_id=floor.workshop.pk,
+                                   due_date=date(2026, 3, 12))
+    job = embroidery.create_job(embroidery.JobInput(
+        production_task_id=draft.pk, design_id=floor.design.pk, part_id=floor.blank.pk, quantity=D(2),
+        embroidery_location_id=floor.embroidery_room.pk, planned_date=date(2026, 3, 5), machine="M"))
+    with pytest.raises(Conflict) as refused:
+        embroidery.start_job(job.pk)
+    assert refused.value.extra["current_status"] == "draft"
+    assert floor.on_hand(floor.embroidery_room) == 0
+    # Planning may still delete the draft task: its planned jobs go with it.
+    draft.delete()
+    assert not EmbroideryJob.objects.filter(pk=job.pk).exists()
