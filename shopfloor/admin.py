@@ -2,8 +2,13 @@
 API (start / complete all / cancel as actions); the scan history is read-only.
 """
 
+import copy
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import construct_instance
 from django.utils.html import format_html
 
 from core.errors import DomainError
@@ -48,8 +53,25 @@ def _each(modeladmin, request, queryset: QuerySet, call, verb: str) -> None:
         modeladmin.message_user(request, text, messages.ERROR)
 
 
+class EmbroideryJobForm(forms.ModelForm):
+    class Meta:
+        model = EmbroideryJob
+        fields = ["production_task", "design", "part", "quantity", "machine", "subcontractor", "embroidery_location",
+                  "planned_date", "notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                embroidery.validate_job(construct_instance(self, copy.copy(self.instance)))
+            except DomainError as exc:
+                raise ValidationError({exc.field: exc.message} if exc.field in self.fields else exc.message) from exc
+        return cleaned
+
+
 @admin.register(EmbroideryJob)
 class EmbroideryJobAdmin(admin.ModelAdmin):
+    form = EmbroideryJobForm
     list_display = ["id", "production_task", "design", "part", "quantity", "machine", "subcontractor",
                     "planned_date", "status", "output_quantity", "scrap_quantity"]
     list_filter = ["status", "planned_date", "subcontractor"]
@@ -76,14 +98,10 @@ class EmbroideryJobAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         # Through the service, so the admin applies the same rules as the API.
         fields = {name: getattr(obj, name) for name in embroidery.EDITABLE_FIELDS}
-        try:
-            if change:
-                saved = embroidery.update_job(obj.pk, fields)
-            else:
-                saved = embroidery.create_job(embroidery.JobInput(**fields), user=request.user)
-        except DomainError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            raise
+        if change:
+            saved = embroidery.update_job(obj.pk, fields)
+        else:
+            saved = embroidery.create_job(embroidery.JobInput(**fields), user=request.user)
         obj.pk = saved.pk
 
     def delete_model(self, request, obj) -> None:

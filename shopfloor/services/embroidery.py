@@ -52,8 +52,8 @@ class JobInput:
     notes: str = ""
 
 
-def _validate(job: EmbroideryJob) -> None:
-    """The rules of a planned job's fields (create and edit share them)."""
+def validate_job(job: EmbroideryJob) -> None:
+    """The rules of a planned job's fields (create, edit and the admin form share them)."""
     if job.quantity is None or job.quantity <= 0:
         raise InvalidInput(f"Quantity must be greater than 0; got {job.quantity}.", field="quantity")
     machine = (job.machine or "").strip()
@@ -86,7 +86,7 @@ def create_job(data: JobInput, *, user=None) -> EmbroideryJob:
         embroidery_location_id=data.embroidery_location_id, planned_date=data.planned_date, notes=data.notes,
         status=JobStatus.PLANNED, created_by=_user(user),
     )
-    _validate(job)
+    validate_job(job)
     job.save()
     return job
 
@@ -119,7 +119,7 @@ def update_job(job_id: int, changes: dict[str, Any]) -> EmbroideryJob:
         if name not in EDITABLE_FIELDS:
             raise InvalidInput(f"{name} cannot be edited.", field=name)
         setattr(job, name, value)
-    _validate(job)
+    validate_job(job)
     job.save()
     return job
 
