@@ -113,3 +113,16 @@ def test_steps_crud(client_for, floor):
     assert created.status_code == 201, created.content
     assert planner.get(f"{STEPS}?product={floor.shirt.pk}").json()["count"] == 1
     assert EmbroideryDesign.objects.count() == 1
+
+
+def test_list_query_counts_stay_flat(client_for, floor, django_assert_max_num_queries):
+    from shopfloor.models import ScanEvent
+
+    planner = client_for("planner")
+    for _ in range(12):
+        assert planner.post(JOBS, job_body(floor), format="json").status_code == 201
+        ScanEvent.objects.create(code="P:BLANK", kind="product", outcome="resolved", user=planner.user)
+    for url in (JOBS, DESIGNS, "/api/v1/barcode/scans/"):
+        with django_assert_max_num_queries(8):
+            response = planner.get(url)
+        assert response.status_code == 200 and response.json()["count"] >= 1
