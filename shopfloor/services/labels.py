@@ -75,13 +75,16 @@ def render_sheet(labels: list[Label], symbology: str, *, columns: int = 3, rows:
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle("salesforecast labels")
     per_page = columns * rows
+    symbols: dict[str, ImageReader] = {}  # copies of one label share one rendering (and one image in the PDF)
     for index, label in enumerate(labels):
         if index and index % per_page == 0:
             pdf.showPage()
         slot = index % per_page
         x = margin + (slot % columns) * cell_w
         y = page_h - margin - (slot // columns + 1) * cell_h
-        image = ImageReader(io.BytesIO(render_symbol(label.code, symbology, ImageFormat.PNG)))
+        if label.code not in symbols:
+            symbols[label.code] = ImageReader(io.BytesIO(render_symbol(label.code, symbology, ImageFormat.PNG)))
+        image = symbols[label.code]
         img_w, img_h = image.getSize()
         box_w, box_h = cell_w - 4 * mm, cell_h - 9 * mm
         scale = min(box_w / img_w, box_h / img_h)
