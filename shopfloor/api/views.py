@@ -165,7 +165,8 @@ def _label_target(data: dict) -> Resolved:
 class LabelView(APIView):
     """One label: Code 128 or QR, PNG or SVG, for a code or for an object given by kind and id."""
 
-    required_permissions = {"GET": []}
+    # Any role may print labels (every role reads the shop floor); a user without a role reads nothing.
+    required_permissions = {"GET": ["shopfloor.view_scanevent"]}
     renderer_classes = [JSONRenderer, PNGRenderer, SVGRenderer]
 
     @extend_schema(
@@ -189,7 +190,7 @@ class LabelView(APIView):
 class LabelSheetView(APIView):
     """A printable A4 PDF of many labels (each with its object's name under it)."""
 
-    required_permissions = {"POST": []}
+    required_permissions = {"POST": ["shopfloor.view_scanevent"]}
     renderer_classes = [JSONRenderer, PDFRenderer]
 
     @extend_schema(request=s.LabelSheetSerializer, responses={(200, "application/pdf"): OpenApiTypes.BINARY})

@@ -224,3 +224,14 @@ def test_concurrent_scan_receives_of_one_line_receive_it_once(build):
     assert StockMovement.objects.filter(kind="receipt", purchase_order_line=line).count() == 1
     assert ScanEvent.objects.filter(outcome="refused").count() == 7
     floor.assert_ledger_consistent()
+
+
+def test_a_user_without_a_role_gets_no_labels_and_cannot_scan(make_user, floor):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(make_user("nobody"))
+    assert client.get(LABELS, {"code": "P:BLANK"}).status_code == 403
+    assert client.post(SHEET, {"labels": [{"code": "P:BLANK"}]}, format="json").status_code == 403
+    assert client.post(SCAN, {"code": "P:BLANK"}, format="json").status_code == 403
+    assert not ScanEvent.objects.exists()
