@@ -56,3 +56,18 @@ def test_a_step_on_a_non_default_bom_does_not_count(build):
     build.run({(shop, shirt): [4] * 28})
     propose_orders(planning_date=TODAY)
     assert OrderProposal.objects.get(product=shirt, status="proposed").protection_days == 10
+
+
+def test_several_contributors_add_up_and_the_registry_is_keyed_by_name(build, monkeypatch):
+    from planning.services import lead_time
+
+    # A second registered contributor (e.g. a printing step), registered through the public call and removed
+    # after the test by monkeypatch, which restores the registry.
+    monkeypatch.setitem(lead_time._contributors, "printing", lambda ids: {
+        pid: lead_time.LeadTimeExtra(1, "printing 1 d") for pid in ids})
+    lead_time.register_make_lead_time_contributor("printing", lambda ids: {
+        pid: lead_time.LeadTimeExtra(2, "printing 2 d") for pid in ids})
+    shirt, _ = plan_shirts(build, [4])
+    assert shirt.protection_days == 7 + 3 + 4 + 2
+    sources = shirt.terms["settings"]["sources"]["lead_time_days"]
+    assert "embroidery 4 d" in sources and "printing 2 d" in sources and "printing 1 d" not in sources
