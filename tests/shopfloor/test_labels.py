@@ -131,3 +131,23 @@ def test_unknown_codes_are_404_naming_the_code(floor, code):
     with pytest.raises(NotFound) as refused:
         resolve(code)
     assert code in refused.value.message and refused.value.status == 404
+
+
+def test_a_new_kind_is_a_few_lines_of_registration(floor, monkeypatch):
+    """What lots will do at merge: register a kind, and codes, labels and the registry know it."""
+    from planning.models import Supplier
+    from shopfloor.services import barcodes
+
+    monkeypatch.setattr(barcodes, "_kinds", dict(barcodes._kinds))  # the registry as it was, after the test
+    barcodes.register_kind(barcodes.ObjectKind(
+        name="supplier", prefix="SUP", model=Supplier,
+        lookup=lambda value: Supplier.objects.filter(code=value).first(), value_of=lambda s: s.code,
+        title_of=lambda s: s.name, describe=lambda s: {"id": s.pk, "code": s.code},
+    ))
+    assert resolve("SUP:STITCH").obj == floor.supplier
+    label = code_for("supplier", floor.supplier.pk)
+    assert decode_png(labels.render_symbol(label.code, "qr", "png"))[0][0] == "SUP:STITCH"
+    with pytest.raises(ValueError):
+        barcodes.register_kind(barcodes.ObjectKind(
+            name="supplier", prefix="S2", model=Supplier, lookup=lambda v: None, value_of=str, title_of=str,
+            describe=lambda s: {}))
