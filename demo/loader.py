@@ -175,7 +175,61 @@ def load_planning_inputs(dataset: DemoDataset, *, progress: Progress | None = No
     boms = _load_boms(dataset)
     if boms:
         lines.append(f"BOMs: {boms}")
+    shop_floor = _load_shop_floor()
+    if shop_floor:
+        lines.append(shop_floor)
     return lines
+
+
+DEMO_EMBROIDERY_ROOM = "DEMO-EMB"
+
+
+def _load_shop_floor() -> str | None:
+    """An embroidery design, an embroidery step on a made product's BOM, an approved production task with a
+    planned embroidery job, and a printable PDF sheet of labels, through the shop floor's services when the
+    app is installed. Re-runnable: it adds the task and the job only once."""
+    try:
+        from planning.models import BillOfMaterials, ProductionTask
+        from planning.services import production
+        from shopfloor.models import EmbroideryDesign, EmbroideryJob, EmbroideryStep
+        from shopfloor.services import embroidery, labels
+        from shopfloor.services.barcodes import code_for
+    except ImportError:
+        return None
+    from django.conf import settings
+
+    from branches.models import Location
+
+    bom = (BillOfMaterials.objects.filter(is_default=True, is_active=True, lines__isnull=False)
+           .select_related("product").order_by("product__sku").first())
+    workshop = Location.objects.active().exclude(code=DEMO_EMBROIDERY_ROOM).order_by("tree_path", "id").last()
+    if bom is None or workshop is None:
+        return "shop floor: skipped (no BOM or no location yet)"
+    part = bom.lines.order_by("line_no", "id").first().component
+    room, _ = Location.objects.get_or_create(code=DEMO_EMBROIDERY_ROOM, defaults={"name": "Embroidery room"})
+    design, _ = EmbroideryDesign.objects.get_or_create(
+        code="DEMO-LOGO", defaults={"name": "Company logo", "stitch_count": 5200,
+                                    "colours": ["navy", "white", "gold"], "machine_minutes_per_piece": 4})
+    EmbroideryStep.objects.get_or_create(bom=bom, part=part, design=design, defaults={"lead_time_days": 2})
+    job = EmbroideryJob.objects.filter(design=design).first()
+    if job is None:
+        task = production.create_task(product_id=bom.product_id, quantity=20, location_id=workshop.pk,
+                                      due_date=timezone.localdate() + dt.timedelta(days=7), bom=bom,
+                                      notes="demo: embroidered before it is made")
+        production.apply_action(task.pk, "approve")
+        job = embroidery.create_job(embroidery.JobInput(
+            production_task_id=task.pk, design_id=design.pk, part_id=part.pk, quantity=20,
+            embroidery_location_id=room.pk, planned_date=timezone.localdate() + dt.timedelta(days=2),
+            machine="Tajima TMEZ-SC", notes="demo job"))
+    task = ProductionTask.objects.get(pk=job.production_task_id)
+    targets = [code_for("product", bom.product_id), code_for("product", part.pk), code_for("location", workshop.pk),
+               code_for("location", room.pk), code_for("production_task", task.pk)]
+    sheet = labels.render_sheet([labels.Label(t.code, t.kind.title_of(t.obj)) for t in targets], "qr")
+    path = settings.MEDIA_ROOT / "demo" / "labels.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(sheet)
+    return (f"shop floor: design {design.code}, embroidery job {job.pk} ({job.status}) for task {task.pk} "
+            f"({bom.product.sku}); printable labels at {path}")
 
 
 def _stepper(progress: Progress | None, name: str, total: int | None) -> Callable[[int], None]:

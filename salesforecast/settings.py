@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_q",
     # Our apps, lowest layer first. core is the ground floor (API conventions, schedules, caches, roles, jobs,
-    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning; monitoring only reads;
+    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning ← shopfloor (embroidery,
+    # barcodes: it calls planning's services; planning sees it only through registries); monitoring only reads;
     # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
     # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports.
     "core",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "forecasting",
     "planning",
     "monitoring",
+    "shopfloor",
     "salesforecast",
     "demo",
 ]

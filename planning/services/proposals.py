@@ -22,7 +22,7 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -54,6 +54,7 @@ from planning.models import (
     Supplier,
 )
 from planning.services.bom import BomGraph, line_requirement
+from planning.services.lead_time import extra_make_lead_times
 from planning.services.ledger import latest_snapshot_map, on_hand_map
 from planning.services.policy import (
     DemandDay,
@@ -279,11 +280,22 @@ def _plan(run: ModelRun | None, scope_ids: list[int] | None, progress, planning_
         return products[pk]
 
     settings_cache: dict[tuple[int, int], EffectiveSettings] = {}
+    # Steps of a BOM outside planning (embroidery…) lengthen a make item's lead time (planning.services.lead_time).
+    make_extras = extra_make_lead_times(graph.default_bom_id)
 
     def settings_of(loc_id: int, prod_id: int) -> EffectiveSettings:
         key = (loc_id, prod_id)
         if key not in settings_cache:
-            settings_cache[key] = resolver.resolve(locations_by_id[loc_id], product(prod_id))
+            effective = resolver.resolve(locations_by_id[loc_id], product(prod_id))
+            extras = make_extras.get(prod_id) if effective.make_or_buy == MakeOrBuy.MAKE else None
+            if extras:
+                effective = replace(
+                    effective,
+                    lead_time_days=effective.lead_time_days + sum(e.days for e in extras),
+                    sources={**effective.sources, "lead_time_days": " + ".join(
+                        [effective.sources.get("lead_time_days", "settings"), *(e.reason for e in extras)])},
+                )
+            settings_cache[key] = effective
         return settings_cache[key]
 
     max_p = max((settings_of(*pair).protection_days for pair in forecast_pairs), default=1)

@@ -42,6 +42,15 @@ def test_direct_demo_is_re_runnable_without_duplicates():
     assert "with password" not in second_output and "exists" in second_output
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.groups.filter(name="admin").exists()
+    # The shop floor: one embroidery job for an approved task (not duplicated by the re-run) and a label sheet.
+    from django.conf import settings
+
+    from shopfloor.models import EmbroideryJob
+
+    job = EmbroideryJob.objects.get()
+    assert job.status == "planned" and job.production_task.status == "approved"
+    assert "embroidery job" in first_output
+    assert (settings.MEDIA_ROOT / "demo" / "labels.pdf").read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.slow

@@ -111,6 +111,8 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
         ProductSourceRef,
         StockLevel,
     )
+    from shopfloor.models import EmbroideryDesign, EmbroideryStep
+    from shopfloor.services import embroidery, scan
 
     data = DataSet()
     for role in ROLES:
@@ -189,6 +191,14 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
         lines=[purchasing.LineInput(o["component"].pk, D(5))])
     o["task"] = production.create_task(product_id=o["product"].pk, quantity=D(2), location_id=o["location"].pk,
                                        due_date=today + timedelta(days=3))
+    o["design"] = EmbroideryDesign.objects.create(code="HARD-LOGO", name="Logo", stitch_count=1200,
+                                                  colours=["navy"])
+    o["embroidery_room"] = Location.objects.create(code="EMB", name="Embroidery room", parent=o["root"])
+    o["embroidery_step"] = EmbroideryStep.objects.create(bom=o["bom"], design=o["design"], part=o["component"])
+    o["embroidery_job"] = embroidery.create_job(embroidery.JobInput(
+        production_task_id=o["task"].pk, design_id=o["design"].pk, part_id=o["component"].pk, quantity=D(2),
+        embroidery_location_id=o["embroidery_room"].pk, planned_date=today, machine="Tajima 1"))
+    o["scan"] = scan.scan(f"P:{o['product'].sku}", user=data.users["planner"])
     o["proposal_run"] = ProposalRun.objects.create(status="succeeded", forecast_run=run, planning_date=today,
                                                    finished_at=now)
     zero = D(0)

@@ -51,6 +51,9 @@ AREAS: dict[str, tuple[Access, Access]] = {
     "/api/v1/warehouse/": (EVERYONE, PLANNERS),
     "/api/v1/purchasing/": (EVERYONE, PLANNERS),
     "/api/v1/ppic/": (EVERYONE, PLANNERS),
+    # The shop floor (embroidery jobs, scan actions that move stock): planners.
+    "/api/v1/embroidery/": (EVERYONE, PLANNERS),
+    "/api/v1/barcode/": (EVERYONE, PLANNERS),
     # Monitoring: everyone reads the stored snapshots; building one on demand and alert rules are the admin's
     # (monitoring.api.views: planners read what the 15-minute schedule stores).
     "/api/v1/planning/monitoring/": (EVERYONE, ADMINS),
@@ -72,6 +75,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     # Computations that store nothing; POST only because the input is a document.
     ("POST", "/api/v1/planning/core/proposal/"): EVERYONE,
     ("POST", "/api/v1/warehouse/bom/validate/"): EVERYONE,
+    # Scanning a code only looks it up (and records the scan); a PDF of labels is a rendering, not a change.
+    ("POST", "/api/v1/barcode/scan/"): EVERYONE,
+    ("POST", "/api/v1/barcode/labels/sheet/"): EVERYONE,
     # A GET that builds a snapshot now (the expensive part of storing one): as restricted as storing it.
     ("GET", "/api/v1/planning/monitoring/snapshot/"): ADMINS,
 }
