@@ -57,6 +57,7 @@ AREAS: dict[str, tuple[Access, Access]] = {
     # People and roles.
     "/api/v1/users/": (ADMINS, ADMINS),
     "/api/v1/groups/": (ADMINS, ADMINS),
+    "/api/v1/permissions/": (ADMINS, ADMINS),
     # Load balancers.
     "/api/v1/health/": (PUBLIC, PUBLIC),
 }
