@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "forecasting",
     "planning",
     "monitoring",
+    "dashboard",
     "salesforecast",
     "demo",
 ]
