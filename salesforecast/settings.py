@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "planning",
     "monitoring",
     "dashboard",
+    "legacy",
     "salesforecast",
     "demo",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api-auth/", include("rest_framework.urls")),
+    path("", include("legacy.urls")),  # deprecated aliases in the old ERP's paths and shapes
 ]
 
 handler404 = "core.api.exceptions.json_404"

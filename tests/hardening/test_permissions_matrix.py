@@ -60,6 +60,12 @@ AREAS: dict[str, tuple[Access, Access]] = {
     "/api/v1/users/": (ADMINS, ADMINS),
     "/api/v1/groups/": (ADMINS, ADMINS),
     "/api/v1/permissions/": (ADMINS, ADMINS),
+    # Deprecated aliases for clients of the old ERP: the rights of the endpoints they stand for.
+    "/api/branches/": (EVERYONE, INTEGRATORS),
+    "/api/sync/": (EVERYONE, INTEGRATORS),
+    "/api/data/": (EVERYONE, INTEGRATORS),
+    "/kanban/": (EVERYONE, PLANNERS),
+    "/import-export/": (EVERYONE, INTEGRATORS),
     # Load balancers.
     "/api/v1/health/": (PUBLIC, PUBLIC),
 }
