@@ -3,9 +3,9 @@
 The API (`core.api.users`) and any command call these functions; each runs in one transaction and refuses with a
 `core.errors` subclass. One rule holds across all of them: **somebody can always administer the product**. An
 *admin* is an active user who is a superuser or a member of the `admin` role group; a change that would leave no
-admin (deactivating, demoting or deleting the last one, emptying or deleting the `admin` group) is refused with a
-409 naming the user. The admin rows are locked first (`select_for_update`), so two admins demoting each other at
-the same moment cannot both succeed on PostgreSQL.
+admin (deactivating or demoting the last one; users are never deleted here and the built-in roles cannot be) is
+refused with a 409 naming the user. Only a superuser may set or clear `is_superuser` (403 otherwise). The admin rows are locked
+first (`select_for_update`), so two admins demoting each other at the same moment cannot both succeed on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,11 +19,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.roles import ROLES
 
 ADMIN_ROLE = "admin"
 USER_FIELDS = ("email", "first_name", "last_name", "is_active", "is_staff", "is_superuser")
+
+
+class Forbidden(DomainError):
+    """The caller may manage users but not make this change (403)."""
+
+    status = 403
+    code = "forbidden"
 
 
 def admins() -> QuerySet:
@@ -73,13 +80,21 @@ def _validate_password(password: str, user: AbstractBaseUser, field: str = "pass
         raise InvalidInput(" ".join(exc.messages), field=field) from None
 
 
+def _refuse_superuser_flag(fields: dict[str, Any], by: AbstractBaseUser | None) -> None:
+    # The admin role holds every auth permission, but superuser is more than the role: only a superuser grants it.
+    if "is_superuser" in fields and by is not None and not by.is_superuser:
+        raise Forbidden("Only a superuser can make or unmake superusers.", field="is_superuser",
+                        hint="Give the admin role instead (POST /api/v1/users/{id}/set-role/).")
+
+
 def create_user(*, username: str, password: str | None = None, groups: Iterable[str] = (),
-                **fields: Any) -> AbstractBaseUser:
+                by: AbstractBaseUser | None = None, **fields: Any) -> AbstractBaseUser:
     """A new user with the given roles; without a password the account cannot log in until one is set."""
     model = get_user_model()
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown user field(s): {', '.join(sorted(unknown))}.")
+    _refuse_superuser_flag(fields, by)
     with transaction.atomic():
         if model.objects.filter(username__iexact=username).exists():
             raise Conflict(f"A user named {username!r} already exists.", field="username",
@@ -95,11 +110,13 @@ def create_user(*, username: str, password: str | None = None, groups: Iterable[
     return user
 
 
-def update_user(user_id: int, *, groups: Iterable[str] | None = None, **fields: Any) -> AbstractBaseUser:
+def update_user(user_id: int, *, groups: Iterable[str] | None = None, by: AbstractBaseUser | None = None,
+                **fields: Any) -> AbstractBaseUser:
     """Change a user's details, flags and (when given) roles; refused if it would leave no admin."""
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
         raise InvalidInput(f"Unknown user field(s): {', '.join(sorted(unknown))}.")
+    _refuse_superuser_flag(fields, by)
     with transaction.atomic():
         _lock_admins()
         user = _user(user_id, lock=True)
@@ -147,20 +164,23 @@ def reset_password(user_id: int, new_password: str) -> AbstractBaseUser:
     return user
 
 
-def _permissions(codenames: Iterable[str]) -> list[Permission]:
-    """Permissions named `app_label.codename` (as `user.has_perm` spells them)."""
-    wanted = list(dict.fromkeys(codenames))
+def _permissions(names: Iterable[str]) -> list[Permission]:
+    """Permissions named `app_label.codename` (as `user.has_perm` spells them), or by a codename only one app has
+    (as the group's answer lists them)."""
+    wanted = list(dict.fromkeys(names))
     found: dict[str, Permission] = {}
-    for full in wanted:
-        app_label, _, codename = full.partition(".")
-        if app_label and codename:
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if perm is not None:
-                found[full] = perm
+    for name in wanted:
+        app_label, _, codename = name.rpartition(".")
+        matches = Permission.objects.filter(codename=codename)
+        if app_label:
+            matches = matches.filter(content_type__app_label=app_label)
+        candidates = list(matches[:2])
+        if len(candidates) == 1:
+            found[name] = candidates[0]
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise InvalidInput(f"Unknown permission(s): {', '.join(missing)}; name them as 'app_label.codename' "
-                           "(see /api/v1/permissions/).", field="permissions")
+        raise InvalidInput(f"Unknown or ambiguous permission(s): {', '.join(missing)}; name them as "
+                           "'app_label.codename' (see /api/v1/permissions/).", field="permissions")
     return [found[c] for c in wanted]
 
 

@@ -25,6 +25,7 @@ User = get_user_model()
 
 REFUSALS = {
     400: OpenApiResponse(description="Invalid input: the body names the field at fault."),
+    403: OpenApiResponse(description="Not an admin, or only a superuser may set is_superuser."),
     404: OpenApiResponse(description="No such object."),
     409: OpenApiResponse(description="Refused: a duplicate name, a built-in role, or the last active admin "
                                      "(code `last_admin`)."),
@@ -97,13 +98,13 @@ class UserViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     def create(self, request, *args, **kwargs):
         body = UserWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._answer(people.create_user(**body.validated_data), status=201)
+        return self._answer(people.create_user(**body.validated_data, by=request.user), status=201)
 
     def update(self, request, *args, **kwargs):
         user = self.get_object()
         body = UserUpdateSerializer(data=request.data, partial=True)  # every field is optional anyway
         body.is_valid(raise_exception=True)
-        return self._answer(people.update_user(user.pk, **body.validated_data))
+        return self._answer(people.update_user(user.pk, **body.validated_data, by=request.user))
 
     @extend_schema(tags=["users"], request=RoleSerializer, responses={200: UserSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], url_path="set-role")

@@ -144,3 +144,19 @@ def test_only_admins_manage_people(client_for, make_user, role):
     assert client.get("/api/v1/permissions/").status_code == 403
     target.refresh_from_db()
     assert list(target.groups.values_list("name", flat=True)) == ["viewer"]
+
+
+def test_only_a_superuser_grants_superuser(admin, client_for, make_user):
+    target = make_user("climber", role="viewer")
+    refused = admin.patch(f"/api/v1/users/{target.pk}/", {"is_superuser": True}, format="json")
+    assert refused.status_code == 403 and "is_superuser" in refused.json()
+    assert admin.post("/api/v1/users/", {"username": "root2", "is_superuser": True}, format="json").status_code == 403
+    target.refresh_from_db()
+    assert not target.is_superuser and not User.objects.filter(username="root2").exists()
+    granted = client_for("superuser").patch(f"/api/v1/users/{target.pk}/", {"is_superuser": True}, format="json")
+    assert granted.status_code == 200 and granted.json()["is_superuser"] is True
+
+
+def test_group_permissions_by_unique_codename(admin):
+    created = admin.post("/api/v1/groups/", {"name": "readers", "permissions": ["view_dailysale"]}, format="json")
+    assert created.status_code == 201 and created.json()["permissions"] == ["view_dailysale"]
