@@ -4,8 +4,9 @@ The API (`core.api.users`) and any command call these functions; each runs in on
 `core.errors` subclass. One rule holds across all of them: **somebody can always administer the product**. An
 *admin* is an active user who is a superuser or a member of the `admin` role group; a change that would leave no
 admin (deactivating or demoting the last one; users are never deleted here and the built-in roles cannot be) is
-refused with a 409 naming the user. Only a superuser may set or clear `is_superuser` (403 otherwise). The admin rows are locked
-first (`select_for_update`), so two admins demoting each other at the same moment cannot both succeed on PostgreSQL.
+refused with a 409 naming the user. Only a superuser may set or clear `is_superuser` (403 otherwise). The admin
+rows are locked first (`select_for_update`), so two admins demoting each other at once cannot both succeed on
+PostgreSQL.
 """
 
 from __future__ import annotations
