@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from branches.models import Location
@@ -113,6 +114,7 @@ def legacy_sync_status() -> dict[str, Any]:
     }
 
 
+@transaction.atomic  # every run is queued, or none (the work starts after the commit)
 def trigger_all(mode: str) -> dict[str, Any]:
     """`POST /api/sync/trigger/{full|live}`: every enabled account, every stream of the mode, in the background."""
     mode = SyncMode.FULL if mode == "full" else SyncMode.INCREMENTAL
@@ -127,6 +129,7 @@ def trigger_all(mode: str) -> dict[str, Any]:
 
 # --- data ----------------------------------------------------------------------------------------------------------
 
+@transaction.atomic  # every run is queued, or none (the work starts after the commit)
 def sync_products() -> dict[str, Any]:
     """`POST /api/data/sync-products`: the product catalogue of every enabled account that has one."""
     rows = [_enqueue(account, SyncStream.PRODUCTS, SyncMode.FULL)
@@ -144,6 +147,7 @@ def sales_stream(kind: str) -> str | None:
     return None
 
 
+@transaction.atomic  # every run is queued, or none (the work starts after the commit)
 def fetch_sales(start_date: dt.date, end_date: dt.date, max_pages: int | None = None) -> dict[str, Any]:
     """`POST /api/data/fetch-sales`: re-read the sales of these business days from every enabled account.
 

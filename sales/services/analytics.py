@@ -96,6 +96,22 @@ class LocationCurrencies:
 
     @classmethod
     def load(cls) -> LocationCurrencies:
+        """One scan of the orders per data version (any committed write to sales data makes a new one)."""
+        from django.core.cache import cache
+
+        from core.read_cache import cache_seconds, data_version
+
+        if cache_seconds() <= 0:
+            return cls._scan()
+        key = f"sf:location-currencies:{data_version()}"
+        found = cache.get(key)
+        if found is None:
+            found = cls._scan()
+            cache.set(key, found, timeout=cache_seconds())
+        return found
+
+    @classmethod
+    def _scan(cls) -> LocationCurrencies:
         pairs = Order.objects.filter(location__isnull=False).values_list("location_id", "currency").distinct()
         seen: dict[int, set[str]] = {}
         for location_id, currency in pairs:

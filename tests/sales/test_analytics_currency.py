@@ -76,3 +76,17 @@ def test_empty_database_and_bad_currency(client_for, db):
     for path in ("timeseries", "top-products"):
         response = client.get(f"/api/v1/analytics/{path}/")
         assert response.status_code == 200 and response.json()["currency"] == "RUB"
+
+
+def test_the_currency_map_is_cached_per_data_version(client_for, two_currencies, account, settings,
+                                                     django_capture_on_commit_callbacks):
+    settings.API_CACHE_SECONDS = 60
+    client = client_for("viewer")
+    assert summary(client, currency="EUR")["currencies"] == ["RUB", "TRY"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upsert_orders(account, [{"external_id": "e-1", "ordered_at": "2026-03-03T11:00:00+03:00",
+                                        "location_code": "MOW", "currency": "EUR",
+                                        "lines": [{"sku": "TEA", "quantity": 1, "price": "20.00"}]}]).valid
+    body = summary(client, currency="EUR")
+    assert body["currencies"] == ["EUR", "TRY"]  # Moscow now sells in EUR: no RUB data is left
+    assert Decimal(str(body["current"]["revenue"])) == Decimal("300.00")  # its daily sales count as EUR now
