@@ -110,3 +110,12 @@ def test_stats_and_analytics_blocks(client_for, shop_floor):
     assert lira["top_products"][0]["product_id"] == Product.objects.get(sku="SOUP").pk
     assert client.get("/api/v1/dashboard/analytics/", {"date_from": "2026-02-02",
                                                        "date_to": "2026-01-01"}).status_code == 400
+
+
+@pytest.mark.parametrize(("path", "ceiling"), [("overview", 20), ("stats", 15), ("analytics", 25),
+                                               ("production", 8)])
+def test_query_count_stays_flat(client_for, shop_floor, django_assert_max_num_queries, path, ceiling):
+    client = client_for("viewer")
+    client.get(f"/api/v1/dashboard/{path}/")  # warm the permission cache
+    with django_assert_max_num_queries(ceiling):
+        assert client.get(f"/api/v1/dashboard/{path}/").status_code == 200
