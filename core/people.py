@@ -196,8 +196,9 @@ def create_group(*, name: str, permissions: Iterable[str] = ()) -> Group:
 
 
 def update_group(group_id: int, *, name: str | None = None, permissions: Iterable[str] | None = None) -> Group:
-    """Rename a group or replace its permissions. The built-in roles keep their names (their permissions are
-    re-applied from `core.roles` after every migrate, which this says rather than letting an edit vanish)."""
+    """Rename a group or replace its permissions. The built-in roles keep their names and permissions (those are
+    re-applied from `core.roles` after every migrate: refused with a 409 that says so, rather than an edit that
+    silently vanishes)."""
     with transaction.atomic():
         group = Group.objects.select_for_update().filter(pk=group_id).first()
         if group is None:
@@ -210,7 +211,13 @@ def update_group(group_id: int, *, name: str | None = None, permissions: Iterabl
             group.name = name
             group.save(update_fields=["name"])
         if permissions is not None:
-            group.permissions.set(_permissions(permissions))
+            chosen = _permissions(permissions)
+            if group.name in ROLES and {p.pk for p in chosen} != set(group.permissions.values_list("pk", flat=True)):
+                raise Conflict(f"The permissions of the built-in role {group.name!r} are declared in core.roles and "
+                               "re-applied after every migrate; an edit here would silently vanish.",
+                               field="permissions", hint="Create another group with the extra permissions and add "
+                                                         "it to the users who need them.")
+            group.permissions.set(chosen)
     return group
 
 

@@ -160,3 +160,13 @@ def test_only_a_superuser_grants_superuser(admin, client_for, make_user):
 def test_group_permissions_by_unique_codename(admin):
     created = admin.post("/api/v1/groups/", {"name": "readers", "permissions": ["view_dailysale"]}, format="json")
     assert created.status_code == 201 and created.json()["permissions"] == ["view_dailysale"]
+
+
+def test_builtin_role_permissions_are_declared_in_code(admin, roles):
+    viewer = roles["viewer"]
+    current = [f"{p.content_type.app_label}.{p.codename}" for p in viewer.permissions.select_related("content_type")]
+    assert admin.patch(f"/api/v1/groups/{viewer.pk}/", {"permissions": current}, format="json").status_code == 200
+    changed = admin.patch(f"/api/v1/groups/{viewer.pk}/", {"permissions": current + ["auth.add_user"]},
+                          format="json")
+    assert changed.status_code == 409 and "core.roles" in changed.json()["permissions"][0]
+    assert not viewer.permissions.filter(codename="add_user").exists()
