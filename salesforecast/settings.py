@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "planning",
     "monitoring",
     "shopfloor",
+    "dashboard",
+    "legacy",
     "salesforecast",
     "demo",
 ]

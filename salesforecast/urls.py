@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("planning.api.urls")),
     path("", include("monitoring.api.urls")),
     path("", include("shopfloor.api.urls")),
+    path("", include("dashboard.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api-auth/", include("rest_framework.urls")),
+    path("", include("legacy.urls")),  # deprecated aliases in the old ERP's paths and shapes
 ]
 
 handler404 = "core.api.exceptions.json_404"

@@ -2,11 +2,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from core.api import auth, views
+from core.api import auth, users, views
 
 router = SimpleRouter()
-router.register("users", views.UserViewSet, basename="user")
-router.register("groups", views.GroupViewSet, basename="group")
+router.register("users", users.UserViewSet, basename="user")
+router.register("groups", users.GroupViewSet, basename="group")
+router.register("permissions", users.PermissionViewSet, basename="permission")
 
 auth_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),

@@ -1,8 +1,5 @@
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.db.models import Count
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, status, viewsets
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -11,12 +8,10 @@ from rest_framework.views import APIView
 from core import services
 from core.api.serializers import (
     DetailSerializer,
-    GroupSerializer,
     HealthSerializer,
     MeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
-    UserSerializer,
 )
 
 
@@ -79,23 +74,6 @@ class PasswordResetConfirmView(APIView):
         user.set_password(serializer.validated_data["new_password"])
         user.save(update_fields=["password"])
         return Response({"detail": "Password changed. Log in with the new password."})
-
-
-class UserViewSet(viewsets.ReadOnlyModelViewSet):
-    """Users and their roles, for admins (auth.view_user); managed in the Django admin."""
-
-    queryset = get_user_model().objects.prefetch_related("groups").order_by("username")
-    serializer_class = UserSerializer
-    filterset_fields = ["is_active", "is_staff", "groups__name"]
-    search_fields = ["username", "email", "first_name", "last_name"]
-    ordering_fields = ["username", "date_joined", "last_login"]
-
-
-class GroupViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Group.objects.prefetch_related("permissions").annotate(user_count=Count("user")).order_by("name")
-    serializer_class = GroupSerializer
-    search_fields = ["name"]
-    ordering_fields = ["name"]
 
 
 class ApiRootView(APIView):

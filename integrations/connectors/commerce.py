@@ -524,6 +524,32 @@ def zero_rows_for_missing_stock(account: IntegrationAccount, as_of: dt.datetime,
 
 # --- orders -------------------------------------------------------------------------------------------------------
 
+def customer_of(sync: StreamSync, raw: Any) -> dict[str, str] | None:
+    """The buyer of an order as `upsert_orders` takes it (`customer` mapping), or None when the source names none.
+
+    The key is the source's own id (`id`/`customer_id`), else the e-mail, else the phone (prefixed, so they never
+    collide with ids): marketplaces behind an integrator often send a buyer without an id. Name, e-mail and phone
+    are stored as given; later orders fill in what an earlier one left empty.
+    """
+    if not isinstance(raw, Mapping):
+        return None
+    name = text_of(raw.get("name") or raw.get("full_name") or " ".join(
+        part for part in (text_of(raw.get("first_name")), text_of(raw.get("last_name"))) if part))
+    email = text_of(raw.get("email"), 254).lower()
+    phone = text_of(raw.get("phone") or raw.get("phone_number") or raw.get("gsm"), 50)
+    source_id = text_of(raw.get("id") or raw.get("customer_id"), 100)
+    if source_id:
+        key, shape = source_id, "id"
+    elif email:
+        key, shape = f"email:{email}", "e-mail"
+    elif phone:
+        key, shape = f"phone:{phone}", "phone"
+    else:
+        return None
+    sync.note_shape("customer key", shape)
+    return {"external_id": key[:100], "name": name, "email": email, "phone": phone}
+
+
 def write_orders(sync: StreamSync, orders: list[dict[str, Any]], *, rebuild_locations: list[int] | None = None,
                  rebuild_window: tuple[dt.date, dt.date] | None = None) -> dict[str, Any]:
     """upsert_orders then rebuild_daily_sales over what changed (plus an optional whole window), in the caller's

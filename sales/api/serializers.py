@@ -305,6 +305,12 @@ class AnalyticsQuerySerializer(serializers.Serializer):
                                                   help_text="Category id; subcategories are included.")
     channel = serializers.CharField(required=False, allow_blank=True, max_length=50,
                                     help_text="Order channel/marketplace; figures then come from order lines.")
+    currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False,
+                                      help_text="ISO code (e.g. TRY). Figures are always in one currency; the "
+                                                "default is the only one there is, else the default currency.")
+
+    def validate_currency(self, value: str) -> str:
+        return value.upper()
 
     MAX_DAYS = 3660
 
@@ -343,6 +349,17 @@ def _qty(**kwargs):
     return serializers.DecimalField(max_digits=20, decimal_places=3, coerce_to_string=False, **kwargs)
 
 
+class CurrencyInfoSerializer(serializers.Serializer):
+    """Every analytics answer says which currency its money is in; currencies are never added together."""
+
+    currency = serializers.CharField(help_text="The currency of every money figure of this answer.")
+    currencies = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Every currency there is data in; ask with currency= for each.")
+    mixed_currency_locations = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Locations with orders in several currencies: left out of daily-sale figures.")
+
+
 class SalesPeriodSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
@@ -374,7 +391,7 @@ class SalesDeltasSerializer(serializers.Serializer):
     commission = SalesDeltaSerializer()
 
 
-class SalesSummarySerializer(serializers.Serializer):
+class SalesSummarySerializer(CurrencyInfoSerializer):
     period = SalesPeriodSerializer()
     previous_period = SalesPeriodSerializer()
     current = SalesTotalsSerializer()
@@ -393,7 +410,7 @@ class SalesTimeseriesPointSerializer(serializers.Serializer):
     commission = _money()
 
 
-class SalesTimeseriesSerializer(serializers.Serializer):
+class SalesTimeseriesSerializer(CurrencyInfoSerializer):
     period = SalesPeriodSerializer()
     granularity = serializers.CharField()
     points = SalesTimeseriesPointSerializer(many=True)
@@ -411,7 +428,7 @@ class SalesTopProductSerializer(serializers.Serializer):
     share = serializers.FloatField(allow_null=True, help_text="Percent of the filtered total of the `by` metric.")
 
 
-class SalesTopProductsSerializer(serializers.Serializer):
+class SalesTopProductsSerializer(CurrencyInfoSerializer):
     period = SalesPeriodSerializer()
     by = serializers.CharField()
     limit = serializers.IntegerField()
@@ -441,7 +458,7 @@ class SalesStockCoverSerializer(serializers.Serializer):
     locations = serializers.IntegerField()
 
 
-class SalesProductPerformanceSerializer(serializers.Serializer):
+class SalesProductPerformanceSerializer(CurrencyInfoSerializer):
     product = SalesProductBriefSerializer()
     period = SalesPeriodSerializer()
     current = SalesTotalsSerializer()

@@ -386,10 +386,11 @@ def _branch_filterset():
 
 def _filters(params: dict) -> analytics.AnalyticsFilters:
     date_from, date_to = analytics.default_period(params.get("date_from"), params.get("date_to"))
-    return analytics.AnalyticsFilters(
+    return analytics.resolve_currency(analytics.AnalyticsFilters(
         date_from=date_from, date_to=date_to, location=params.get("location"), product=params.get("product"),
         category=params.get("category"), channel=params.get("channel", "") or "",
-    )
+        currency=params.get("currency", "") or "",
+    ))
 
 
 class _AnalyticsView(APIView):
@@ -409,7 +410,8 @@ class SummaryView(_AnalyticsView):
     @extend_schema(parameters=[s.AnalyticsQuerySerializer], responses=s.SalesSummarySerializer, tags=["analytics"])
     @cached_read
     def get(self, request):
-        data = analytics.summary(_filters(self.params(request)))
+        filters = _filters(self.params(request))
+        data = {**analytics.summary(filters), **analytics.currency_info(filters)}
         return Response(s.SalesSummarySerializer(data).data)
 
 
@@ -424,7 +426,7 @@ class TimeseriesView(_AnalyticsView):
         params = self.params(request)
         filters = _filters(params)
         data = {"period": analytics._period(filters), "granularity": params["granularity"],
-                "points": analytics.timeseries(filters, params["granularity"])}
+                "points": analytics.timeseries(filters, params["granularity"]), **analytics.currency_info(filters)}
         return Response(s.SalesTimeseriesSerializer(data).data)
 
 
@@ -440,7 +442,8 @@ class TopProductsView(_AnalyticsView):
         params = self.params(request)
         filters = _filters(params)
         data = {"period": analytics._period(filters), "by": params["by"], "limit": params["limit"],
-                "results": analytics.top_products(filters, params["by"], params["limit"])}
+                "results": analytics.top_products(filters, params["by"], params["limit"]),
+                **analytics.currency_info(filters)}
         return Response(s.SalesTopProductsSerializer(data).data)
 
 
@@ -466,5 +469,7 @@ class ProductPerformanceView(_AnalyticsView):
             found = Product.objects.select_related("category").filter(pk=int(product)).first()
         if found is None:
             get_object_or_404(Product, sku=product)  # raises a 404 naming the path
-        data = analytics.product_performance(_filters(params), found, params["granularity"])
+        filters = _filters(params)
+        data = {**analytics.product_performance(filters, found, params["granularity"]),
+                **analytics.currency_info(filters)}
         return Response(s.SalesProductPerformanceSerializer(data).data)

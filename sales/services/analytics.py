@@ -7,6 +7,14 @@ Where the numbers come from:
   sources have orders; without any, they are 0);
 * with a `channel` filter every figure comes from order lines of that channel (daily sales carry no channel).
 
+Currencies are never added together. Every figure is in one `currency`: order lines carry their order's currency;
+a daily sale is in the currency of the orders booked at its location (order-level sources: Sentos sells in TRY,
+Wildberries and MoySklad in RUB), and in `DEFAULT_CURRENCY` at a location without orders (day-level sources:
+iiko, 1C, file imports). A location whose orders come in several currencies cannot have its daily sales split and
+is left out of daily-sale figures (`mixed_currency_locations` names it; filter by `channel` to read its order lines).
+Without a `currency` filter the answer is in the only currency there is, or `DEFAULT_CURRENCY` when there are
+several (`currencies` lists them all: ask again with `currency=` for each).
+
 Filters (`AnalyticsFilters`): date range (inclusive; default: the 30 days up to the latest sale), location
 (with its subtree), product, category (with its subcategories), channel. The previous period is the same
 number of days right before `date_from`. Time series group by day in SQL and sum days into weeks (starting
@@ -26,7 +34,7 @@ from django.db.models.functions import Coalesce
 from branches.models import Location
 from sales.choices import OrderStatus
 from sales.filtersets import category_subtree_ids
-from sales.models import DailySale, OrderLine, Product, ProductCategory, StockLevel
+from sales.models import DailySale, Order, OrderLine, Product, ProductCategory, StockLevel
 
 DEFAULT_DAYS = 30
 COVER_WINDOW_DAYS = 28
@@ -37,6 +45,7 @@ _MONEY = DecimalField(max_digits=20, decimal_places=2)
 _QTY = DecimalField(max_digits=20, decimal_places=3)
 ZERO_MONEY = Decimal("0.00")
 ZERO_QTY = Decimal("0.000")
+DEFAULT_CURRENCY = Order._meta.get_field("currency").default  # what day-level sources (iiko, 1C, files) sell in
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class AnalyticsFilters:
     product: Product | None = None
     category: ProductCategory | None = None
     channel: str = ""
+    currency: str = ""
 
     @property
     def days(self) -> int:
@@ -56,10 +66,12 @@ class AnalyticsFilters:
         return AnalyticsFilters(
             date_from=self.date_from - dt.timedelta(days=self.days), date_to=self.date_from - dt.timedelta(days=1),
             location=self.location, product=self.product, category=self.category, channel=self.channel,
+            currency=self.currency,
         )
 
     def with_(self, **changes: Any) -> AnalyticsFilters:
-        values = {k: getattr(self, k) for k in ("date_from", "date_to", "location", "product", "category", "channel")}
+        values = {k: getattr(self, k) for k in ("date_from", "date_to", "location", "product", "category", "channel",
+                                                "currency")}
         return AnalyticsFilters(**{**values, **changes})
 
 
@@ -75,8 +87,83 @@ def default_period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[
     return date_from, date_to
 
 
+@dataclass(frozen=True)
+class LocationCurrencies:
+    """Which currency each location's orders are in (locations without orders sell in DEFAULT_CURRENCY)."""
+
+    by_currency: dict[str, frozenset[int]]
+    mixed: frozenset[int]
+
+    @classmethod
+    def load(cls) -> LocationCurrencies:
+        """One scan of the orders per data version (any committed write to sales data makes a new one)."""
+        from django.core.cache import cache
+
+        from core.read_cache import cache_seconds, data_version
+
+        if cache_seconds() <= 0:
+            return cls._scan()
+        key = f"sf:location-currencies:{data_version()}"
+        found = cache.get(key)
+        if found is None:
+            found = cls._scan()
+            cache.set(key, found, timeout=cache_seconds())
+        return found
+
+    @classmethod
+    def _scan(cls) -> LocationCurrencies:
+        pairs = Order.objects.filter(location__isnull=False).values_list("location_id", "currency").distinct()
+        seen: dict[int, set[str]] = {}
+        for location_id, currency in pairs:
+            seen.setdefault(location_id, set()).add(currency)
+        mixed = frozenset(loc for loc, currencies in seen.items() if len(currencies) > 1)
+        by_currency: dict[str, set[int]] = {}
+        for loc, currencies in seen.items():
+            if loc not in mixed:
+                by_currency.setdefault(next(iter(currencies)), set()).add(loc)
+        return cls({c: frozenset(locs) for c, locs in by_currency.items()}, mixed)
+
+    @property
+    def with_orders(self) -> frozenset[int]:
+        return frozenset().union(*self.by_currency.values(), self.mixed)
+
+    def daily_sales_q(self, currency: str) -> Q:
+        """Daily sales in `currency`: at its order locations, plus (default currency) at locations without orders."""
+        q = Q(location_id__in=sorted(self.by_currency.get(currency, ())))
+        if currency == DEFAULT_CURRENCY:
+            q |= ~Q(location_id__in=sorted(self.with_orders))
+        return q
+
+
+def currencies_present() -> list[str]:
+    """Every currency figures can be asked in: those of orders, and the default one when day-level data exists."""
+    currencies = set(Order.objects.order_by().values_list("currency", flat=True).distinct())
+    known = LocationCurrencies.load()
+    if DailySale.objects.exclude(location_id__in=sorted(known.with_orders)).exists():
+        currencies.add(DEFAULT_CURRENCY)
+    return sorted(currencies)
+
+
+def resolve_currency(filters: AnalyticsFilters, present: list[str] | None = None) -> AnalyticsFilters:
+    """The filters with one currency: the asked one, the only one present, or DEFAULT_CURRENCY."""
+    if filters.currency:
+        return filters
+    present = currencies_present() if present is None else present
+    if len(present) == 1 or (present and DEFAULT_CURRENCY not in present):
+        return filters.with_(currency=present[0])
+    return filters.with_(currency=DEFAULT_CURRENCY)
+
+
+def currency_info(filters: AnalyticsFilters) -> dict[str, Any]:
+    """What an answer says about money: its currency, the others there are, and locations left out."""
+    return {"currency": filters.currency, "currencies": currencies_present(),
+            "mixed_currency_locations": sorted(LocationCurrencies.load().mixed)}
+
+
 def _daily_sales(filters: AnalyticsFilters) -> QuerySet:
     qs = DailySale.objects.filter(date__gte=filters.date_from, date__lte=filters.date_to)
+    if filters.currency:
+        qs = qs.filter(LocationCurrencies.load().daily_sales_q(filters.currency))
     if filters.location is not None:
         qs = qs.filter(location__tree_path__startswith=filters.location.tree_path)
     if filters.product is not None:
@@ -98,6 +185,8 @@ def _order_lines(filters: AnalyticsFilters) -> QuerySet:
         qs = qs.filter(product__category__in=category_subtree_ids(filters.category.pk))
     if filters.channel:
         qs = qs.filter(order__channel=filters.channel)
+    if filters.currency:
+        qs = qs.filter(order__currency=filters.currency)
     return qs
 
 

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Location
+from core.read_cache import bump_data_version
 from sales.choices import OrderStatus
 from sales.models import Customer, Order, OrderLine, Product, ProductSourceRef
 from sales.services.lookups import AmbiguousCode, LocationResolver, ProductResolver
@@ -390,6 +391,8 @@ def upsert_orders(
             if report.error_count or dry_run:
                 raise Rollback
             report.applied = True
+            # Bulk writes send no post_save: tell the read cache (analytics, dashboard) here, like the ingests do.
+            transaction.on_commit(bump_data_version)
     except Rollback:
         pass
     return report

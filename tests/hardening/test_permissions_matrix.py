@@ -57,9 +57,18 @@ AREAS: dict[str, tuple[Access, Access]] = {
     # Monitoring: everyone reads the stored snapshots; building one on demand and alert rules are the admin's
     # (monitoring.api.views: planners read what the 15-minute schedule stores).
     "/api/v1/planning/monitoring/": (EVERYONE, ADMINS),
+    # The first page: read-only figures for everyone.
+    "/api/v1/dashboard/": (EVERYONE, ADMINS),
     # People and roles.
     "/api/v1/users/": (ADMINS, ADMINS),
     "/api/v1/groups/": (ADMINS, ADMINS),
+    "/api/v1/permissions/": (ADMINS, ADMINS),
+    # Deprecated aliases for clients of the old ERP: the rights of the endpoints they stand for.
+    "/api/branches/": (EVERYONE, INTEGRATORS),
+    "/api/sync/": (EVERYONE, INTEGRATORS),
+    "/api/data/": (EVERYONE, INTEGRATORS),
+    "/kanban/": (EVERYONE, PLANNERS),
+    "/import-export/": (EVERYONE, INTEGRATORS),
     # Load balancers.
     "/api/v1/health/": (PUBLIC, PUBLIC),
 }

@@ -30,6 +30,7 @@ from integrations.connectors.commerce import (
     apply_products,
     business_day,
     check_report,
+    customer_of,
     decimal_of,
     kopecks,
     local_to_utc,
@@ -244,7 +245,18 @@ def parse_demand(sync: StreamSync, ms: MoySkladClient, demand: dict[str, Any], p
              "channel": "retail", "status": "delivered" if applicable else "cancelled",
              "source_status": "applicable" if applicable else "not applicable (draft)", "currency": "RUB",
              "total": total, "location_external_id": store_id or ROOT_ID, "lines": lines, "_position": where}
+    customer = customer_of(sync, _agent(demand.get("agent")))
+    if customer is not None:
+        order["customer"] = customer
     return order, assortments
+
+
+def _agent(agent: Any) -> dict[str, Any] | None:
+    """The demand's counterparty (`agent`: a meta reference, with name/email/phone when expanded) as a buyer."""
+    if not isinstance(agent, dict) or not id_from_meta(agent):
+        return None
+    return {"id": id_from_meta(agent), "name": agent.get("name"), "email": agent.get("email"),
+            "phone": agent.get("phone")}
 
 
 @register_connector(IntegrationKind.MOYSKLAD, SyncStream.SALES)

@@ -6,6 +6,9 @@ Turkey local time [U: "YYYY-MM-DD HH:MM:SS" assumed; ISO with T/offset accepted 
 warehouse (`warehouse_id` or `warehouse`) picks its location; orders without one are booked on the account's
 root location. What each status code means is not documented [U]: the default map below follows the fakes
 (6 = cancelled) and can be replaced per account with option `status_map` ({"6": "cancelled", …}).
+The buyer (`customer{…}`) becomes a Customer (keyed by its id, else its e-mail, else its phone; see
+`commerce.customer_of`); a marketplace commission, when Sentos passes one on (`commission`/`commission_amount` per
+line, `commission_total`/`commission` per order [U: not in the public clients]), is stored like Wildberries'.
 Orders go through `sales.services.ingest.upsert_orders`, daily sales through `rebuild_daily_sales`.
 """
 
@@ -20,6 +23,7 @@ from integrations.connectors.commerce import (
     StreamSync,
     apply_products,
     business_day,
+    customer_of,
     date_windows,
     decimal_of,
     local_to_utc,
@@ -70,17 +74,27 @@ def parse_order(sync: StreamSync, item: dict[str, Any], position: str, status_ma
             price = decimal_of(line.get("price"), "price", allow_none=True)
             discount = decimal_of(line.get("discount"), "discount", allow_none=True)
             amount = decimal_of(line.get("amount"), "amount", allow_none=True)
+            commission = decimal_of(line.get("commission", line.get("commission_amount")), "commission",
+                                    allow_none=True)
         except ValueError as exc:
             raise sync.error(str(exc), where) from None
         currency = currency or text_of(line.get("currency"), 3).upper()
         lines.append({"line_no": number, "product_external_id": text_of(line["sku"], 100), "quantity": quantity,
-                      "price": price, "discount": discount, "amount": amount,
+                      "price": price, "discount": discount, "amount": amount, "commission": commission,
                       "_name": text_of(line.get("name")), "_barcode": text_of(line.get("barcode"), 64)})
     try:
         total = decimal_of(item.get("total"), "total", allow_none=True)
+        commission_total = decimal_of(item.get("commission_total", item.get("commission")), "commission_total",
+                                      allow_none=True)
     except ValueError as exc:
         raise sync.error(str(exc), f"{position} (order {order_id})") from None
-    return {
+    extra: dict[str, Any] = {}
+    customer = customer_of(sync, item.get("customer"))
+    if customer is not None:
+        extra["customer"] = customer
+    if commission_total is not None:
+        extra["commission_total"] = commission_total
+    return {**extra,
         "external_id": order_id, "ordered_at": ordered_at,
         "business_date": business_day(ordered_at, sync.business_tz),
         "channel": text_of(item.get("source") or item.get("marketplace") or item.get("shop"), 50),
