@@ -8,11 +8,11 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 # Every app whose models the API and admin expose.
-DOMAIN_APPS = ("integrations", "branches", "sales", "forecasting", "planning", "monitoring")
+DOMAIN_APPS = ("integrations", "branches", "sales", "forecasting", "planning", "quality", "monitoring")
 
 ROLE_WRITE_APPS: dict[str, tuple[str, ...]] = {
     "viewer": (),
-    "planner": ("forecasting", "planning"),
+    "planner": ("forecasting", "planning", "quality"),
     "integrator": ("integrations", "branches", "sales"),
     "admin": DOMAIN_APPS + ("django_q",),
 }

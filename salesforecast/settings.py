@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_q",
     # Our apps, lowest layer first. core is the ground floor (API conventions, schedules, caches, roles, jobs,
-    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning; monitoring only reads;
+    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning ← quality (shop-floor QC);
+    # monitoring only reads;
     # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
     # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports.
     "core",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "sales",
     "forecasting",
     "planning",
+    "quality",
     "monitoring",
     "salesforecast",
     "demo",
@@ -305,6 +307,13 @@ SPECTACULAR_SETTINGS = {
         "PurchaseOrderStatusEnum": "planning.choices.PurchaseOrderStatus",
         "OrderProposalStatusEnum": "planning.choices.ProposalStatus",
         "ProductionTaskStatusEnum": "planning.choices.TaskStatus",
+        "StockStatusEnum": "planning.choices.StockStatus",
+        "LotStatusEnum": "planning.choices.LotStatus",
+        "LotOriginEnum": "planning.choices.LotOrigin",
+        "InspectionStatusEnum": "quality.choices.InspectionStatus",
+        "LabTestStatusEnum": "quality.choices.LabTestStatus",
+        "TestMethodKindEnum": "quality.choices.MethodKind",
+        "LotActionEnum": "quality.choices.LotAction",
     },
 }
 
