@@ -175,7 +175,18 @@ def load_planning_inputs(dataset: DemoDataset, *, progress: Progress | None = No
     boms = _load_boms(dataset)
     if boms:
         lines.append(f"BOMs: {boms}")
+    lines += _load_shopfloor()
     return lines
+
+
+def _load_shopfloor() -> list[str]:
+    """The toy workshop (lots, a failing lab test, an inspection) when the quality app is installed."""
+    try:
+        from demo.shopfloor import load_shopfloor_demo
+        from quality.services import inspections  # noqa: F401  (installed?)
+    except ImportError:
+        return []
+    return load_shopfloor_demo()
 
 
 def _stepper(progress: Progress | None, name: str, total: int | None) -> Callable[[int], None]:

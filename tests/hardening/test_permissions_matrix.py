@@ -51,6 +51,9 @@ AREAS: dict[str, tuple[Access, Access]] = {
     "/api/v1/warehouse/": (EVERYONE, PLANNERS),
     "/api/v1/purchasing/": (EVERYONE, PLANNERS),
     "/api/v1/ppic/": (EVERYONE, PLANNERS),
+    # Shop-floor quality (finished-goods inspections, the lab, lot decisions): planners.
+    "/api/v1/finishgoods/": (EVERYONE, PLANNERS),
+    "/api/v1/quality/": (EVERYONE, PLANNERS),
     # Monitoring: everyone reads the stored snapshots; building one on demand and alert rules are the admin's
     # (monitoring.api.views: planners read what the 15-minute schedule stores).
     "/api/v1/planning/monitoring/": (EVERYONE, ADMINS),
