@@ -239,3 +239,5 @@ def test_receiving_lots_through_the_api(factory, client_for):
     assert (stock["on_hand"], stock["quarantine"]) == ("5.000", "5.000")
     movement = client.get("/api/v1/warehouse/movements/", {"product": factory["fabric"].pk}).json()["results"][0]
     assert (movement["lot"], movement["status"]) == (lot.pk, "quarantine")
+    assert client.get("/api/v1/warehouse/movements/", {"lot": lot.pk, "status": "quarantine"}).json()["count"] == 1
+    assert client.get("/api/v1/warehouse/movements/", {"lot": lot.pk, "status": "blocked"}).json()["count"] == 0
