@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from planning.choices import LOT_TRANSITIONS, LotOrigin, LotStatus, MovementKind, StockStatus
 from planning.models import StockBucket, StockLot
-from planning.services.ledger import MovementSpec, post_movements
+from planning.services.ledger import MovementSpec, lock_balances, post_movements
 from sales.models import Product
 
 ZERO = Decimal("0")
@@ -102,7 +102,9 @@ def set_lot_status(lot_id: int, target: str, *, note: str = "", user=None, refer
     every remaining quantity off with a scrap movement. Anything else is a 409 naming the lot's status.
     """
     with transaction.atomic():
-        lot = StockLot.objects.select_for_update().select_related("product").get(pk=lot_id)
+        # FOR NO KEY UPDATE: a movement inserted elsewhere that names this lot takes a KEY SHARE lock on it
+        # (foreign key check) while holding its item's balance; FOR UPDATE here would deadlock with that.
+        lot = StockLot.objects.select_for_update(no_key=True, of=("self",)).select_related("product").get(pk=lot_id)
         if target not in LOT_TRANSITIONS.get(lot.status, ()):
             allowed = [s for s, targets in LOT_TRANSITIONS.items() if target in targets]
             raise IllegalTransition(
@@ -116,6 +118,10 @@ def set_lot_status(lot_id: int, target: str, *, note: str = "", user=None, refer
                                field="note")
         reason = note or f"lot {lot.number} {target}"
         reference = reference or f"lot {lot.number}"
+        # Lock the lot's items before reading its quantities, so a consumption committing meanwhile cannot
+        # leave this decision moving more than is there.
+        lock_balances({(loc, lot.product_id) for loc in StockBucket.objects.filter(lot=lot).values_list(
+            "location_id", flat=True)})
         buckets = list(StockBucket.objects.filter(lot=lot).exclude(quantity=0).order_by("location_id", "status"))
         specs: list[MovementSpec] = []
         for bucket in buckets:

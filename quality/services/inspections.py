@@ -137,7 +137,9 @@ def release_inspection(inspection_id: int, *, user=None) -> Inspection:
     with transaction.atomic():
         inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
         _require(inspection, InspectionStatus.RELEASED, "release")
-        lot = StockLot.objects.select_for_update().get(pk=inspection.lot_id) if inspection.lot_id else None
+        lot = None
+        if inspection.lot_id:  # NO KEY: see planning.services.lots.set_lot_status
+            lot = StockLot.objects.select_for_update(no_key=True).get(pk=inspection.lot_id)
         if lot is not None and lot.status != LotStatus.QUARANTINE:
             raise IllegalTransition(
                 f"Lot {lot.number} is {lot.status}; inspection {inspection.pk} can only release stock from "

@@ -26,7 +26,8 @@ def decide_lot(lot_id: int, action: str, *, note: str = "", user=None) -> LotDec
         raise InvalidInput(f"Unknown action {action!r}; use one of {', '.join(LOT_ACTION_TARGET)}.", field="action")
     note = (note or "").strip()
     with transaction.atomic():
-        lot = StockLot.objects.select_for_update().select_related("product").get(pk=lot_id)
+        # NO KEY: movements naming the lot (FK check = KEY SHARE) must not wait on this lock (see set_lot_status).
+        lot = StockLot.objects.select_for_update(no_key=True, of=("self",)).select_related("product").get(pk=lot_id)
         if lot.status not in LOT_ACTION_FROM[action]:
             raise IllegalTransition(
                 f"Lot {lot.number} of {lot.product.sku} is {lot.status}; '{action}' applies to a lot that is "

@@ -1,10 +1,12 @@
 """Lots and stock status in the ledger: receipts and production output in quarantine, only available stock
 consumed, lot decisions as legal transitions, planning counting available stock only, invariants after each step."""
 
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from core.errors import Conflict, IllegalTransition, InvalidInput, NotFound
@@ -241,3 +243,56 @@ def test_receiving_lots_through_the_api(factory, client_for):
     assert (movement["lot"], movement["status"]) == (lot.pk, "quarantine")
     assert client.get("/api/v1/warehouse/movements/", {"lot": lot.pk, "status": "quarantine"}).json()["count"] == 1
     assert client.get("/api/v1/warehouse/movements/", {"lot": lot.pk, "status": "blocked"}).json()["count"] == 0
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_consumption_and_blocking_of_a_lot_never_overdraw_it(build):
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL row locks across real connections.")
+    floor = build.location("FLOOR")
+    bear = build.product("BEAR")
+    fabric = build.product("FABRIC", kind="material", lot_tracked=True)
+    build.bom(bear, [(fabric, "1")])
+    lot = create_lot(fabric, number="F-1")
+    post_movements([MovementSpec(floor.pk, fabric.pk, MovementKind.RECEIPT, D(10), lot_id=lot.pk, reason="in")])
+    tasks = []
+    for _ in range(4):
+        t = production.create_task(product_id=bear.pk, quantity=D(3), location_id=floor.pk,
+                                   due_date=date(2026, 3, 5))
+        ProductionTask.objects.filter(pk=t.pk).update(status=TaskStatus.IN_PROGRESS)
+        tasks.append(t)
+    barrier = threading.Barrier(len(tasks) + 1)
+    outcomes: list[str] = []
+    guard = threading.Lock()
+
+    def run(call) -> None:
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=30)
+            call()
+            result = "done"
+        except InsufficientStock:
+            result = "refused"
+        except Exception as exc:  # surfaced in the assertion below
+            result = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+        with guard:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=run, args=(lambda t=t: production.transition_task(t.pk, "completed"),))
+               for t in tasks]
+    threads.append(threading.Thread(target=run, args=(
+        lambda: set_lot_status(lot.pk, LotStatus.BLOCKED, note="lab failed"),)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not [o for o in outcomes if o.startswith("error")], outcomes
+    consumed = -sum(m.quantity for m in StockMovement.objects.filter(lot=lot, kind=MovementKind.PRODUCTION_CONSUME))
+    blocked = bucket(floor, fabric, StockStatus.BLOCKED, lot)
+    assert consumed + blocked == D(10) and consumed <= D(9) and blocked >= 0
+    assert bucket(floor, fabric, StockStatus.AVAILABLE, lot) == D(0)
+    assert consumed == D(3) * ProductionTask.objects.filter(status=TaskStatus.COMPLETED).count()
+    assert verify_ledger() == []
