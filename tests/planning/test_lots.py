@@ -296,3 +296,28 @@ def test_concurrent_consumption_and_blocking_of_a_lot_never_overdraw_it(build):
     assert bucket(floor, fabric, StockStatus.AVAILABLE, lot) == D(0)
     assert consumed == D(3) * ProductionTask.objects.filter(status=TaskStatus.COMPLETED).count()
     assert verify_ledger() == []
+
+
+@pytest.mark.parametrize("current", LotStatus.values)
+@pytest.mark.parametrize("target", LotStatus.values)
+def test_every_lot_transition_is_legal_or_a_409_naming_the_status(factory, current, target):
+    from planning.choices import LOT_TRANSITIONS
+    from planning.services.lots import LOT_STOCK_STATUS
+
+    lot = create_lot(factory["filling"], number="L", status=current)
+    if current != LotStatus.SCRAPPED:
+        post_movements([MovementSpec(factory["floor"].pk, factory["filling"].pk, MovementKind.RECEIPT, D(4),
+                                     lot_id=lot.pk, status=LOT_STOCK_STATUS[current], reason="in")])
+    if target in LOT_TRANSITIONS[current]:
+        set_lot_status(lot.pk, target, note="decided")
+        lot.refresh_from_db()
+        assert lot.status == target
+        expected = D(0) if target == LotStatus.SCRAPPED else D(4)
+        if target != LotStatus.SCRAPPED:
+            assert bucket(factory["floor"], factory["filling"], LOT_STOCK_STATUS[target], lot) == expected
+        assert sum(b.quantity for b in StockBucket.objects.filter(lot=lot)) == expected
+    else:
+        with pytest.raises(IllegalTransition) as info:
+            set_lot_status(lot.pk, target, note="decided")
+        assert info.value.current == current and f"is {current}" in str(info.value)
+    assert verify_ledger() == []

@@ -209,3 +209,26 @@ def test_concurrent_releases_move_the_stock_once(workshop):
     assert lot_quantity(lot, StockStatus.AVAILABLE) == D(5)
     assert StockMovement.objects.filter(lot=lot, kind=MovementKind.SCRAP).count() == 1
     assert verify_ledger() == []
+
+
+@pytest.mark.parametrize("current", ["open", "released", "rejected"])
+@pytest.mark.parametrize("action", ["release", "reject"])
+def test_every_inspection_step_is_legal_only_when_open(workshop, client_for, current, action):
+    client = client_for("planner")
+    task = completed_bears(workshop, "2")
+    inspection = inspections.create_inspection(production_task_id=task.pk, inspected_quantity=D(2),
+                                               passed_quantity=D(2))
+    if current == "released":
+        inspections.release_inspection(inspection.pk)
+    elif current == "rejected":
+        inspections.reject_inspection(inspection.pk, reason="setup")
+    movements = StockMovement.objects.count()
+    response = client.post(f"{URL}{inspection.pk}/{action}/", {"reason": "because"}, format="json")
+    if current == "open":
+        assert response.status_code == 200
+        assert response.json()["status"] == {"release": "released", "reject": "rejected"}[action]
+        assert StockMovement.objects.count() > movements
+    else:
+        assert response.status_code == 409 and response.json()["current_status"] == current
+        assert StockMovement.objects.count() == movements
+    assert verify_ledger() == []
