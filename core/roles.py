@@ -8,11 +8,11 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 # Every app whose models the API and admin expose.
-DOMAIN_APPS = ("integrations", "branches", "sales", "forecasting", "planning", "monitoring", "shopfloor")
+DOMAIN_APPS = ("integrations", "branches", "sales", "forecasting", "planning", "quality", "monitoring", "shopfloor")
 
 ROLE_WRITE_APPS: dict[str, tuple[str, ...]] = {
     "viewer": (),
-    "planner": ("forecasting", "planning", "shopfloor"),
+    "planner": ("forecasting", "planning", "quality", "shopfloor"),
     "integrator": ("integrations", "branches", "sales"),
     "admin": DOMAIN_APPS + ("django_q",),
 }

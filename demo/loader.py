@@ -178,6 +178,7 @@ def load_planning_inputs(dataset: DemoDataset, *, progress: Progress | None = No
     shop_floor = _load_shop_floor()
     if shop_floor:
         lines.append(shop_floor)
+    lines += _load_quality_workshop()
     return lines
 
 
@@ -230,6 +231,16 @@ def _load_shop_floor() -> str | None:
     path.write_bytes(sheet)
     return (f"shop floor: design {design.code}, embroidery job {job.pk} ({job.status}) for task {task.pk} "
             f"({bom.product.sku}); printable labels at {path}")
+
+
+def _load_quality_workshop() -> list[str]:
+    """The toy workshop (lots, a failing lab test, an inspection) when the quality app is installed."""
+    try:
+        from demo.shopfloor import load_shopfloor_demo
+        from quality.services import inspections  # noqa: F401  (installed?)
+    except ImportError:
+        return []
+    return load_shopfloor_demo()
 
 
 def _stepper(progress: Progress | None, name: str, total: int | None) -> Callable[[int], None]:

@@ -96,8 +96,8 @@ class PlanningSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(StockBalance)
 class StockBalanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["location", "product", "on_hand", "reserved", "in_transit", "last_movement_at",
-                    "last_synced_as_of"]
+    list_display = ["location", "product", "on_hand", "quarantine", "blocked", "reserved", "in_transit",
+                    "last_movement_at", "last_synced_as_of"]
     list_select_related = ["location", "product"]
     search_fields = ["product__sku", "product__name", "location__name", "location__code"]
     list_filter = ["location"]
@@ -105,10 +105,10 @@ class StockBalanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StockMovement)
 class StockMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["occurred_at", "kind", "location", "product", "quantity", "balance_after", "reference", "reason",
-                    "created_by"]
-    list_select_related = ["location", "product", "created_by"]
-    list_filter = ["kind", "location"]
+    list_display = ["occurred_at", "kind", "location", "product", "lot", "status", "quantity", "balance_after",
+                    "reference", "reason", "created_by"]
+    list_select_related = ["location", "product", "lot", "created_by"]
+    list_filter = ["kind", "status", "location"]
     search_fields = ["product__sku", "reference", "reason"]
     date_hierarchy = "occurred_at"
 
@@ -319,3 +319,4 @@ class ProductionTaskAdmin(admin.ModelAdmin):
     def cancel_tasks(self, request, queryset):
         self._act(request, queryset, "cancel", "Cancelled")
 from planning import admin_replay  # noqa: E402,F401  (policy replays: their own module)
+from planning.admin_lots import StockBucketAdmin, StockLotAdmin  # noqa: E402,F401  (lots: their own module)

@@ -20,6 +20,9 @@ class MovementKind(models.TextChoices):
     TRANSFER_IN = "transfer_in", "Transfer in"
     TRANSFER_OUT = "transfer_out", "Transfer out"
     SYNC_CORRECTION = "sync_correction", "Sync correction"
+    STATUS_CHANGE = "status_change", "Status change"
+    SCRAP = "scrap", "Scrap"
+    REWORK = "rework", "Sent to rework"
 
 
 # The sign each kind's quantity must have: +1 adds stock, -1 removes it, 0 either way.
@@ -31,7 +34,43 @@ MOVEMENT_SIGN: dict[str, int] = {
     MovementKind.TRANSFER_IN: 1,
     MovementKind.TRANSFER_OUT: -1,
     MovementKind.SYNC_CORRECTION: 0,
+    # Always a pair (out of one status, into another) that nets to zero on the item.
+    MovementKind.STATUS_CHANGE: 0,
+    MovementKind.SCRAP: -1,
+    MovementKind.REWORK: -1,
 }
+
+
+class StockStatus(models.TextChoices):
+    """What a quantity of stock may be used for. Only available stock is consumed, released or planned with."""
+
+    AVAILABLE = "available", "Available"
+    QUARANTINE = "quarantine", "Quarantine"
+    BLOCKED = "blocked", "Blocked"
+
+
+class LotStatus(models.TextChoices):
+    """The standing of a lot as a whole; its quantities carry the matching StockStatus (scrapped: none left)."""
+
+    QUARANTINE = "quarantine", "Quarantine"
+    AVAILABLE = "available", "Available"
+    BLOCKED = "blocked", "Blocked"
+    SCRAPPED = "scrapped", "Scrapped"
+
+
+# A blocked lot comes back only through a decision with a note (unblock or scrap); scrapped is final.
+LOT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    LotStatus.QUARANTINE: (LotStatus.AVAILABLE, LotStatus.BLOCKED, LotStatus.SCRAPPED),
+    LotStatus.AVAILABLE: (LotStatus.BLOCKED, LotStatus.QUARANTINE),
+    LotStatus.BLOCKED: (LotStatus.AVAILABLE, LotStatus.SCRAPPED),
+    LotStatus.SCRAPPED: (),
+}
+
+
+class LotOrigin(models.TextChoices):
+    RECEIPT = "receipt", "Purchase receipt"
+    PRODUCTION = "production", "Production task"
+    OTHER = "other", "Other (opening stock, count)"
 
 
 class PurchaseOrderStatus(models.TextChoices):

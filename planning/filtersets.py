@@ -105,7 +105,7 @@ class StockMovementFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = StockMovement
-        fields = ["location", "product", "reference", "production_task", "purchase_order_line"]
+        fields = ["location", "product", "reference", "production_task", "purchase_order_line", "lot", "status"]
 
 
 class PurchaseOrderFilterSet(django_filters.FilterSet):

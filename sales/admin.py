@@ -121,7 +121,7 @@ class ProductCategoryAdmin(admin.ModelAdmin):
 class ProductAdmin(ServiceImportExportAdmin):
     resource_classes = [ServiceResource.for_kind(ImportKind.PRODUCTS)]
     list_display = ["sku", "name", "kind", "category", "unit", "list_price", "is_active", "updated_at"]
-    list_filter = ["kind", "is_active", "category"]
+    list_filter = ["kind", "is_active", "lot_tracked", "requires_inspection", "category"]
     search_fields = ["sku", "name", "barcodes__barcode", "source_refs__external_id"]
     list_select_related = ["category"]
     inlines = [ProductBarcodeInline, ProductSourceRefInline]

@@ -97,7 +97,7 @@ class ProductFilterSet(_SubtreeFilters):
 
     class Meta:
         model = Product
-        fields = ["sku", "kind", "is_active", "unit"]
+        fields = ["sku", "kind", "is_active", "unit", "lot_tracked", "requires_inspection"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -43,6 +43,12 @@ class Product(models.Model):
     unit = models.CharField(max_length=20, default="pcs")
     list_price = models.DecimalField(**MONEY, null=True, blank=True)
     is_active = models.BooleanField(default=True, db_index=True)
+    lot_tracked = models.BooleanField(
+        default=False, help_text="Stock of this product is kept per lot (receipts and production create lots)."
+    )
+    requires_inspection = models.BooleanField(
+        default=False, help_text="Receipts and production output arrive in quarantine until quality releases them."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

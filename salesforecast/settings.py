@@ -56,8 +56,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_q",
     # Our apps, lowest layer first. core is the ground floor (API conventions, schedules, caches, roles, jobs,
-    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning ← shopfloor (embroidery,
-    # barcodes: it calls planning's services; planning sees it only through registries); monitoring only reads;
+    # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning ← quality (shop-floor QC)
+    # and shopfloor (embroidery, barcodes: they call planning's services; planning sees them only through
+    # registries); dashboard and legacy read through the others' services; monitoring only reads;
     # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
     # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports.
     "core",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "sales",
     "forecasting",
     "planning",
+    "quality",
     "monitoring",
     "shopfloor",
     "dashboard",
@@ -309,6 +311,13 @@ SPECTACULAR_SETTINGS = {
         "PurchaseOrderStatusEnum": "planning.choices.PurchaseOrderStatus",
         "OrderProposalStatusEnum": "planning.choices.ProposalStatus",
         "ProductionTaskStatusEnum": "planning.choices.TaskStatus",
+        "StockStatusEnum": "planning.choices.StockStatus",
+        "LotStatusEnum": "planning.choices.LotStatus",
+        "LotOriginEnum": "planning.choices.LotOrigin",
+        "InspectionStatusEnum": "quality.choices.InspectionStatus",
+        "LabTestStatusEnum": "quality.choices.LabTestStatus",
+        "TestMethodKindEnum": "quality.choices.MethodKind",
+        "LotActionEnum": "quality.choices.LotAction",
     },
 }
 

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("sales.api.urls")),
     path("", include("forecasting.api.urls")),
     path("", include("planning.api.urls")),
+    path("", include("quality.api.urls")),
     path("", include("monitoring.api.urls")),
     path("", include("shopfloor.api.urls")),
     path("", include("dashboard.api.urls")),

@@ -385,8 +385,8 @@ class StockBalanceSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockBalance
         fields = [
-            "id", "location", "location_detail", "product", "product_detail", "on_hand", "reserved", "in_transit",
-            "last_movement_at", "last_synced_as_of", "updated_at",
+            "id", "location", "location_detail", "product", "product_detail", "on_hand", "quarantine", "blocked",
+            "reserved", "in_transit", "last_movement_at", "last_synced_as_of", "updated_at",
         ]
         read_only_fields = fields
 
@@ -408,9 +408,9 @@ class StockMovementSerializer(serializers.ModelSerializer):
     class Meta:
         model = StockMovement
         fields = [
-            "id", "location", "product", "product_detail", "kind", "quantity", "balance_after", "reason", "reference",
-            "purchase_order_line", "production_task", "source_stock_level", "created_by", "occurred_at",
-            "created_at",
+            "id", "location", "product", "product_detail", "kind", "quantity", "balance_after", "lot", "status",
+            "reason", "reference", "purchase_order_line", "production_task", "source_stock_level", "created_by",
+            "occurred_at", "created_at",
         ]
         read_only_fields = fields
 
@@ -478,6 +478,9 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
 class ReceiveLineSerializer(serializers.Serializer):
     line = serializers.IntegerField(help_text="Purchase order line id.")
     quantity = serializers.DecimalField(**QTY, min_value=Decimal("0.001"))
+    lot_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="",
+                                       help_text="Lot-tracked products: the supplier's lot number (empty: made up).")
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ReceiveSerializer(serializers.Serializer):

@@ -473,7 +473,10 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         with service_errors():
             purchasing.receive_purchase_order(
                 order.pk,
-                lines=None if lines is None else [purchasing.ReceiveInput(x["line"], x["quantity"]) for x in lines],
+                lines=None if lines is None else [
+                    purchasing.ReceiveInput(x["line"], x["quantity"], x["lot_number"], x["expires_on"])
+                    for x in lines
+                ],
                 user=request.user, reference=data.get("reference", ""), received_at=data.get("received_at"),
                 notes=data.get("notes", ""),
             )

@@ -2,6 +2,7 @@
 
 from planning.models.bom import BillOfMaterials, BomLine
 from planning.models.ledger import StockBalance, StockMovement
+from planning.models.lots import StockBucket, StockLot
 from planning.models.production import ProductionTask
 from planning.models.proposals import OrderProposal, ProposalRun
 from planning.models.purchasing import PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
@@ -22,6 +23,8 @@ __all__ = [
     "ReplayItem",
     "ReplayRun",
     "StockBalance",
+    "StockBucket",
+    "StockLot",
     "StockMovement",
     "Supplier",
 ]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from planning.choices import MovementKind
+from planning.choices import MovementKind, StockStatus
 
 QTY = {"max_digits": 14, "decimal_places": 3}
 
@@ -26,6 +26,9 @@ class StockBalance(models.Model):
     # Not ledger quantities: what the source last reported as reserved / in transit (set by reconciliation).
     reserved = models.DecimalField(**QTY, default=0, editable=False)
     in_transit = models.DecimalField(**QTY, default=0, editable=False)
+    # Parts of on_hand that are not available (Σ of the item's buckets in that status; kept by the ledger).
+    quarantine = models.DecimalField(**QTY, default=0, editable=False)
+    blocked = models.DecimalField(**QTY, default=0, editable=False)
     last_movement_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_synced_as_of = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="as_of of the last source snapshot reconciled into the ledger."
@@ -41,6 +44,10 @@ class StockBalance(models.Model):
     def __str__(self) -> str:
         return f"{self.product} @ {self.location}: {self.on_hand}"
 
+    @property
+    def available(self):
+        return self.on_hand - self.quarantine - self.blocked
+
 
 class StockMovement(models.Model):
     location = models.ForeignKey("branches.Location", on_delete=models.PROTECT, related_name="stock_movements")
@@ -48,6 +55,13 @@ class StockMovement(models.Model):
     kind = models.CharField(max_length=20, choices=MovementKind.choices, db_index=True)
     quantity = models.DecimalField(**QTY, help_text="Signed: positive adds stock, negative removes it.")
     balance_after = models.DecimalField(**QTY, help_text="On-hand of the item right after this movement.")
+    lot = models.ForeignKey(
+        "planning.StockLot", null=True, blank=True, on_delete=models.PROTECT, related_name="movements"
+    )
+    status = models.CharField(
+        max_length=20, choices=StockStatus.choices, default=StockStatus.AVAILABLE,
+        help_text="The status of the quantity moved (a status change is a pair: out of one, into another).",
+    )
     reason = models.CharField(max_length=500, blank=True, default="")
     reference = models.CharField(
         max_length=100, blank=True, default="", db_index=True, help_text="What caused it: 'PO 12', 'task 7'…"
@@ -79,7 +93,8 @@ class StockMovement(models.Model):
                 name="movement_inbound_positive",
             ),
             models.CheckConstraint(
-                condition=~Q(kind__in=[MovementKind.PRODUCTION_CONSUME, MovementKind.TRANSFER_OUT])
+                condition=~Q(kind__in=[MovementKind.PRODUCTION_CONSUME, MovementKind.TRANSFER_OUT,
+                                       MovementKind.SCRAP, MovementKind.REWORK])
                 | Q(quantity__lt=0),
                 name="movement_outbound_negative",
             ),

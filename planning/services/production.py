@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from planning.choices import BOARD_COLUMNS, TASK_TRANSITIONS, MovementKind, TaskStatus
+from planning.choices import BOARD_COLUMNS, TASK_TRANSITIONS, LotOrigin, MovementKind, TaskStatus
 from planning.models import BillOfMaterials, ProductionTask
 from planning.services.bom import bom_requirements
-from planning.services.ledger import MovementSpec, post_movements
+from planning.services.ledger import MovementSpec, allocate_available, lock_balances, post_movements
+from planning.services.lots import create_lot, incoming_status
 from planning.services.settings import SettingsResolver
 from sales.models import Product
 
@@ -129,21 +130,32 @@ def _post_completion(task: ProductionTask, user) -> None:
     """Consume the BOM's direct components and add the product, in the caller's transaction.
 
     One level: a semi-finished component is taken from stock (it has its own tasks), which is what
-    happens on the shop floor. Refused (InsufficientStock) when a component would go negative, unless
-    the effective setting allow_negative_stock of that component at the location says otherwise.
+    happens on the shop floor. Only available stock is consumed (no lot first, then lots first to expire);
+    refused (InsufficientStock, 409 naming what is in quarantine or blocked) when a component would go
+    negative, unless the effective setting allow_negative_stock of that component at the location says
+    otherwise. The output of a lot-tracked product gets a lot of its own; a product that requires
+    inspection arrives in quarantine.
     """
     requirements = bom_requirements(task.bom, task.quantity)
     reference = f"task {task.pk}"
+    # Lock the components' balances now, so the allocation below reads what the posting will change.
+    lock_balances([(task.location_id, component_id) for component_id in requirements] +
+                  [(task.location_id, task.product_id)])
     specs = [
-        MovementSpec(task.location_id, component_id, MovementKind.PRODUCTION_CONSUME, -quantity,
+        MovementSpec(task.location_id, component_id, MovementKind.PRODUCTION_CONSUME, -part,
                      reason=f"consumed by production task {task.pk}", reference=reference,
-                     production_task_id=task.pk)
+                     production_task_id=task.pk, lot_id=lot_id)
         for component_id, quantity in sorted(requirements.items())
+        for lot_id, part in allocate_available(task.location_id, component_id, quantity)
     ]
+    product = task.product
+    lot = None
+    if product.lot_tracked:
+        lot = create_lot(product, number=f"T{task.pk}", origin=LotOrigin.PRODUCTION, production_task_id=task.pk)
     specs.append(
         MovementSpec(task.location_id, task.product_id, MovementKind.PRODUCTION_PRODUCE, task.quantity,
                      reason=f"produced by production task {task.pk}", reference=reference,
-                     production_task_id=task.pk)
+                     production_task_id=task.pk, lot_id=lot.pk if lot else None, status=incoming_status(product))
     )
     resolver = SettingsResolver.load()
     location = task.location

@@ -55,7 +55,7 @@ from planning.models import (
 )
 from planning.services.bom import BomGraph, line_requirement
 from planning.services.lead_time import extra_make_lead_times
-from planning.services.ledger import latest_snapshot_map, on_hand_map
+from planning.services.ledger import available_map, latest_snapshot_map
 from planning.services.policy import (
     DemandDay,
     OpenSupply,
@@ -315,7 +315,7 @@ def _plan(run: ModelRun | None, scope_ids: list[int] | None, progress, planning_
             if run_of.get((loc_id, prod_id)) == run_id:
                 demand[(loc_id, prod_id)].append(_demand_day(day, p10, p50, p90))
 
-    ledger = on_hand_map(loc_ids)
+    ledger = available_map(loc_ids)
     snapshots = latest_snapshot_map(loc_ids)
     supply = _open_supply(loc_ids, planning_date)
     items: dict[tuple[int, int], _Item] = {pair: _Item(*pair, has_forecast=True) for pair in forecast_pairs}
@@ -392,8 +392,10 @@ def _evaluate(item: _Item, prod: Product, effective: EffectiveSettings, planning
               demand_days: list[DemandDay], ledger: dict, snapshots: dict, open_supply: list[OpenSupply],
               forecast_run_id: int | None, proposal_run: ProposalRun) -> OrderProposal:
     key = (item.location_id, item.product_id)
+    held_quarantine = held_blocked = ZERO
     if key in ledger:
-        on_hand, reserved, in_transit = ledger[key]
+        # Only available stock: quarantined and blocked quantities can be neither sold nor consumed.
+        on_hand, reserved, in_transit, held_quarantine, held_blocked = ledger[key]
         stock_source = "ledger"
     elif key in snapshots:
         on_hand, reserved, in_transit = snapshots[key]
@@ -437,6 +439,13 @@ def _evaluate(item: _Item, prod: Product, effective: EffectiveSettings, planning
     terms["warnings"] = warnings
     terms["settings"] = effective.as_dict()
     terms["stock_source"] = stock_source
+    terms["not_available"] = {"quarantine": str(held_quarantine), "blocked": str(held_blocked)}
+    explanation = result.explanation
+    if held_quarantine > 0 or held_blocked > 0:
+        held = [f"{q.normalize():f} in quarantine" for q in [held_quarantine] if q > 0]
+        held += [f"{b.normalize():f} blocked" for b in [held_blocked] if b > 0]
+        explanation += (f" On hand counts available stock only: {' and '.join(held)} "
+                        "is not counted until quality releases it.")
     terms["open_supply"] = [
         {"quantity": str(o.quantity), "due_date": o.due_date.isoformat(), "reference": o.reference,
          "counted": o.due_date < end}
@@ -472,7 +481,7 @@ def _evaluate(item: _Item, prod: Product, effective: EffectiveSettings, planning
         raw_need=result.raw_need,
         service_level=result.service_level,
         terms=terms,
-        explanation=result.explanation,
+        explanation=explanation,
         stock_source=stock_source,
     )
 

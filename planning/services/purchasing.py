@@ -10,9 +10,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from planning.choices import PURCHASE_ORDER_TRANSITIONS, MovementKind, PurchaseOrderStatus
+from planning.choices import PURCHASE_ORDER_TRANSITIONS, LotOrigin, MovementKind, PurchaseOrderStatus
 from planning.models import PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
 from planning.services.ledger import MovementSpec, post_movements
+from planning.services.lots import create_lot, incoming_status
+from sales.models import Product
 
 
 class PurchasingError(Exception):
@@ -150,6 +152,8 @@ def cancel_purchase_order(order_id: int, *, user=None, reason: str = "") -> Purc
 class ReceiveInput:
     line_id: int
     quantity: Decimal
+    lot_number: str = ""  # lot-tracked products: the supplier's lot (empty: one is made up from the receipt)
+    expires_on: date | None = None
 
 
 @transaction.atomic
@@ -197,22 +201,28 @@ def receive_purchase_order(
     receipt = PurchaseReceipt.objects.create(
         order=order, received_at=when, received_by=_user(user), reference=reference, notes=notes
     )
-    movements = post_movements(
-        [
-            MovementSpec(
-                order.location_id,
-                order_lines[item.line_id].product_id,
-                MovementKind.RECEIPT,
-                item.quantity,
-                reason=f"received on purchase order {order.pk}",
-                reference=f"PO {order.pk}" + (f" / {reference}" if reference else ""),
-                occurred_at=when,
-                purchase_order_line_id=item.line_id,
-            )
-            for item in wanted
-        ],
-        user=user,
-    )
+    products = {p.pk: p for p in Product.objects.filter(pk__in={line.product_id for line in order_lines.values()})}
+    specs = []
+    for item in wanted:
+        product = products[order_lines[item.line_id].product_id]
+        lot = None
+        if product.lot_tracked:
+            lot = create_lot(product, number=item.lot_number or f"R{receipt.pk}-{item.line_id}",
+                             origin=LotOrigin.RECEIPT, produced_on=timezone.localdate(when),
+                             expires_on=item.expires_on, purchase_receipt_id=receipt.pk)
+        specs.append(MovementSpec(
+            order.location_id,
+            product.pk,
+            MovementKind.RECEIPT,
+            item.quantity,
+            reason=f"received on purchase order {order.pk}",
+            reference=f"PO {order.pk}" + (f" / {reference}" if reference else ""),
+            occurred_at=when,
+            purchase_order_line_id=item.line_id,
+            lot_id=lot.pk if lot else None,
+            status=incoming_status(product),
+        ))
+    movements = post_movements(specs, user=user)
     PurchaseReceiptLine.objects.bulk_create(
         PurchaseReceiptLine(receipt=receipt, order_line_id=item.line_id, quantity=item.quantity, movement=movement)
         for item, movement in zip(wanted, movements, strict=True)

@@ -68,7 +68,7 @@ class ProductSerializer(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = ["id", "sku", "name", "kind", "category", "category_name", "unit", "list_price", "is_active",
-                  "barcodes", "source_refs", "created_at", "updated_at"]
+                  "lot_tracked", "requires_inspection", "barcodes", "source_refs", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_barcodes(self, barcodes: list[str]) -> list[str]:

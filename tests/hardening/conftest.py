@@ -199,6 +199,7 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
         production_task_id=o["task"].pk, design_id=o["design"].pk, part_id=o["component"].pk, quantity=D(2),
         embroidery_location_id=o["embroidery_room"].pk, planned_date=today, machine="Tajima 1"))
     o["scan"] = scan.scan(f"P:{o['product'].sku}", user=data.users["planner"])
+    _add_quality_rows(o)
     o["proposal_run"] = ProposalRun.objects.create(status="succeeded", forecast_run=run, planning_date=today,
                                                    finished_at=now)
     zero = D(0)
@@ -221,6 +222,36 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
         rule=o["alert_rule"], severity="warning", metric=o["alert_rule"].metric, comparator="gt", threshold=-1,
         opened_at=now, value_at_open=0)
     return data
+
+
+def _add_quality_rows(o: dict[str, Any]) -> None:
+    """A lot-tracked, inspected toy made and in quarantine, an open inspection of it, a defect code, a lab
+    method with a specification and an open lab test on the toy's lot."""
+    from planning.models import BillOfMaterials, BomLine, StockLot
+    from planning.services import production
+    from planning.services.lots import create_lot
+    from quality.models import DefectCode, Specification, TestMethod
+    from quality.services import inspections, lab
+    from quality.services.lots import decide_lot
+    from sales.models import Product
+
+    toy = Product.objects.create(sku="HARD-3", name="Teddy", category=o["category"], lot_tracked=True,
+                                 requires_inspection=True)
+    bom = BillOfMaterials.objects.create(product=toy, is_default=True)
+    BomLine.objects.create(bom=bom, line_no=1, component=o["component"], quantity=D(1), unit=o["component"].unit)
+    task = production.create_task(product_id=toy.pk, quantity=D(4), location_id=o["location"].pk,
+                                  due_date=timezone.localdate())
+    for action in ("approve", "start", "complete"):
+        production.apply_action(task.pk, action)
+    o["lot"] = StockLot.objects.get(production_task=task)
+    o["defect_code"] = DefectCode.objects.create(code="open-seam", name="Open seam")
+    o["inspection"] = inspections.create_inspection(production_task_id=task.pk, inspected_quantity=D(2),
+                                                    passed_quantity=D(2))
+    o["test_method"] = TestMethod.objects.create(name="Seam strength", unit="N", min_value=D(50))
+    o["specification"] = Specification.objects.create(method=o["test_method"], product=toy, min_value=D(60))
+    o["lab_test"] = lab.create_lab_test(lot_id=o["lot"].pk)
+    held = create_lot(o["component"], number="HARD-HELD")
+    o["lot_decision"] = decide_lot(held.pk, "block", note="hardening data set")
 
 
 @pytest.fixture(scope="module")

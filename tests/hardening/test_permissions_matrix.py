@@ -54,6 +54,9 @@ AREAS: dict[str, tuple[Access, Access]] = {
     # The shop floor (embroidery jobs, scan actions that move stock): planners.
     "/api/v1/embroidery/": (EVERYONE, PLANNERS),
     "/api/v1/barcode/": (EVERYONE, PLANNERS),
+    # Shop-floor quality (finished-goods inspections, the lab, lot decisions): planners.
+    "/api/v1/finishgoods/": (EVERYONE, PLANNERS),
+    "/api/v1/quality/": (EVERYONE, PLANNERS),
     # Monitoring: everyone reads the stored snapshots; building one on demand and alert rules are the admin's
     # (monitoring.api.views: planners read what the 15-minute schedule stores).
     "/api/v1/planning/monitoring/": (EVERYONE, ADMINS),

@@ -11,10 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         drifts = verify_ledger()
         for d in drifts[:50]:
-            self.stderr.write(
-                f"location {d.location_id} product {d.product_id}: balance {d.balance:f}, "
-                f"movements {d.movements_total:f}"
-            )
+            self.stderr.write(d.describe())
         if drifts:
             raise CommandError(f"{len(drifts)} items drifted from their movements.")
         self.stdout.write("Stock ledger consistent: every balance equals the sum of its movements.")

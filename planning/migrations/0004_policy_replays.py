@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('branches', '0002_location_proxies'),
-        ('planning', '0002_proposal_run_queued'),
+        ('planning', '0003_lots_and_stock_status'),
         ('sales', '0003_drop_redundant_fk_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

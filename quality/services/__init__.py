@@ -1,0 +1,1 @@
+"""Quality services: the only code that changes inspections, lab tests and lots (API, admin, demo call these)."""

@@ -1,0 +1,213 @@
+"""Finished-goods inspections: record what was inspected, then release or reject it.
+
+Release moves, in one transaction through the ledger: the passed quantity quarantine → available, the failed
+quantity out as scrap (reason naming the defects), the rework quantity out to a new draft rework production
+task (which brings it back when completed). Reject blocks what was inspected (the whole lot, for a lot) until
+a lot decision with a note unblocks or scraps it. The inspection row is locked first, so two releases cannot
+both pass the status check; the ledger locks the stock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from core.errors import Conflict, IllegalTransition, InvalidInput
+from planning.choices import LotStatus, MovementKind, StockStatus, TaskStatus
+from planning.models import ProductionTask, StockLot
+from planning.services import production
+from planning.services.ledger import MovementSpec, bucket_quantity, change_stock_status, post_movements
+from planning.services.lots import set_lot_status, settle_lot_status
+from quality.choices import INSPECTION_TRANSITIONS, InspectionStatus, LotAction
+from quality.models import DefectCode, Inspection, InspectionDefect, LotDecision
+
+ZERO = Decimal("0")
+REWORK_DUE_DAYS = 2
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@dataclass(frozen=True)
+class DefectInput:
+    defect_code_id: int
+    quantity: Decimal
+
+
+def _require(inspection: Inspection, target: str, action: str) -> None:
+    if target not in INSPECTION_TRANSITIONS[inspection.status]:
+        raise IllegalTransition(
+            f"Inspection {inspection.pk} is {inspection.status}; it cannot be {action}d (only an open one can).",
+            current=inspection.status,
+        )
+
+
+def _task_lot(task: ProductionTask) -> StockLot | None:
+    return StockLot.objects.filter(production_task=task).first()
+
+
+@transaction.atomic
+def create_inspection(
+    *,
+    production_task_id: int,
+    inspected_quantity: Decimal,
+    passed_quantity: Decimal,
+    failed_quantity: Decimal = ZERO,
+    rework_quantity: Decimal = ZERO,
+    defects: Sequence[DefectInput] = (),
+    inspector=None,
+    inspected_at: datetime | None = None,
+    notes: str = "",
+) -> Inspection:
+    """Record an inspection of a completed task's output that is still in quarantine (nothing moves yet).
+
+    Refused: a task that is not completed (409 naming its status); parts that do not add up; failed or
+    rework units without a defect code; inspecting more than the task's output still in quarantine and not
+    already under another open inspection.
+    """
+    task = ProductionTask.objects.select_for_update().select_related("product").get(pk=production_task_id)
+    if task.status != TaskStatus.COMPLETED:
+        raise IllegalTransition(
+            f"Production task {task.pk} is {task.status}; only the output of a completed task can be inspected.",
+            current=task.status, field="production_task",
+        )
+    parts = (passed_quantity, failed_quantity, rework_quantity)
+    if inspected_quantity <= 0 or any(q < 0 for q in parts):
+        raise InvalidInput("Quantities must not be negative and something must be inspected.",
+                           field="inspected_quantity")
+    if sum(parts) != inspected_quantity:
+        raise InvalidInput(
+            f"Passed {passed_quantity:f} + failed {failed_quantity:f} + rework {rework_quantity:f} must equal "
+            f"inspected {inspected_quantity:f}.", field="inspected_quantity")
+    bad = failed_quantity + rework_quantity
+    defects = list(defects)
+    if bad > 0 and not defects:
+        raise InvalidInput("Name at least one defect code for the failed and rework quantity.", field="defects")
+    codes = {c.pk: c for c in DefectCode.objects.filter(pk__in=[d.defect_code_id for d in defects])}
+    seen: set[int] = set()
+    for d in defects:
+        code = codes.get(d.defect_code_id)
+        if code is None or not code.is_active:
+            raise InvalidInput(f"Defect code {d.defect_code_id} does not exist or is retired.", field="defects")
+        if d.defect_code_id in seen:
+            raise InvalidInput(f"Defect code {code.code} is listed twice.", field="defects")
+        seen.add(d.defect_code_id)
+        if d.quantity <= 0 or d.quantity > bad:
+            raise InvalidInput(f"Defect {code.code}: quantity must be between 0 and the failed + rework "
+                               f"quantity {bad:f}.", field="defects")
+    lot = _task_lot(task)
+    in_quarantine = bucket_quantity(task.location_id, task.product_id, lot.pk if lot else None,
+                                    StockStatus.QUARANTINE)
+    if lot is None:
+        # Without a lot the quarantine holds every task's output: count this task's output only.
+        in_quarantine = min(in_quarantine, task.quantity - _inspected_total(task))
+    pending = Inspection.objects.filter(production_task=task, status=InspectionStatus.OPEN).aggregate(
+        total=Sum("inspected_quantity"))["total"] or ZERO
+    if inspected_quantity > in_quarantine - pending:
+        raise Conflict(
+            f"Task {task.pk}: {in_quarantine - pending:f} of its output is in quarantine and not under another "
+            f"open inspection; cannot inspect {inspected_quantity:f}.", field="inspected_quantity")
+    inspection = Inspection.objects.create(
+        production_task=task, product=task.product, location=task.location, lot=lot,
+        inspected_quantity=inspected_quantity, passed_quantity=passed_quantity, failed_quantity=failed_quantity,
+        rework_quantity=rework_quantity, inspector=_user(inspector), inspected_at=inspected_at or timezone.now(),
+        notes=notes,
+    )
+    InspectionDefect.objects.bulk_create(
+        InspectionDefect(inspection=inspection, defect_code_id=d.defect_code_id, quantity=d.quantity)
+        for d in defects
+    )
+    return inspection
+
+
+def _inspected_total(task: ProductionTask) -> Decimal:
+    return Inspection.objects.filter(production_task=task).exclude(status=InspectionStatus.OPEN).aggregate(
+        total=Sum("inspected_quantity"))["total"] or ZERO
+
+
+def release_inspection(inspection_id: int, *, user=None) -> Inspection:
+    """open → released: passed to available, failed to scrap, rework to a new draft rework task (one transaction)."""
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
+        _require(inspection, InspectionStatus.RELEASED, "release")
+        lot = None
+        if inspection.lot_id:  # NO KEY: see planning.services.lots.set_lot_status
+            lot = StockLot.objects.select_for_update(no_key=True).get(pk=inspection.lot_id)
+        if lot is not None and lot.status != LotStatus.QUARANTINE:
+            raise IllegalTransition(
+                f"Lot {lot.number} is {lot.status}; inspection {inspection.pk} can only release stock from "
+                "quarantine.", current=lot.status)
+        loc, prod, lot_id = inspection.location_id, inspection.product_id, inspection.lot_id
+        reference = f"inspection {inspection.pk}"
+        specs: list[MovementSpec] = []
+        if inspection.passed_quantity > 0:
+            common = {"reason": f"passed inspection {inspection.pk}", "reference": reference, "lot_id": lot_id}
+            specs += [
+                MovementSpec(loc, prod, MovementKind.STATUS_CHANGE, -inspection.passed_quantity,
+                             status=StockStatus.QUARANTINE, **common),
+                MovementSpec(loc, prod, MovementKind.STATUS_CHANGE, inspection.passed_quantity,
+                             status=StockStatus.AVAILABLE, **common),
+            ]
+        if inspection.failed_quantity > 0:
+            codes = ", ".join(d.defect_code.code for d in inspection.defects.select_related("defect_code"))
+            specs.append(MovementSpec(loc, prod, MovementKind.SCRAP, -inspection.failed_quantity,
+                                      reason=f"failed inspection {inspection.pk} ({codes})", reference=reference,
+                                      lot_id=lot_id, status=StockStatus.QUARANTINE))
+        if inspection.rework_quantity > 0:
+            try:
+                rework = production.create_task(
+                    product_id=prod, quantity=inspection.rework_quantity, location_id=loc,
+                    due_date=timezone.localdate() + timedelta(days=REWORK_DUE_DAYS), user=user,
+                    notes=f"Rework of {inspection.rework_quantity:f} from inspection {inspection.pk} "
+                          f"(task {inspection.production_task_id}).",
+                )
+            except production.TaskError as exc:  # e.g. no default BOM any more: nothing is written
+                raise Conflict(f"Inspection {inspection.pk}: cannot create the rework task: {exc}",
+                               field="rework_quantity") from exc
+            inspection.rework_task = rework
+            specs.append(MovementSpec(loc, prod, MovementKind.REWORK, -inspection.rework_quantity,
+                                      reason=f"to rework task {rework.pk} from inspection {inspection.pk}",
+                                      reference=reference, lot_id=lot_id, status=StockStatus.QUARANTINE,
+                                      production_task_id=rework.pk))
+        post_movements(specs, user=user)
+        if lot is not None:
+            settle_lot_status(lot, note=f"released by inspection {inspection.pk}", user=user)
+        inspection.status = InspectionStatus.RELEASED
+        inspection.released_by, inspection.released_at = _user(user), timezone.now()
+        inspection.save()
+    return inspection
+
+
+def reject_inspection(inspection_id: int, *, reason: str, user=None) -> Inspection:
+    """open → rejected: what was inspected is blocked (for a lot: the whole lot) until a decision with a note."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
+        _require(inspection, InspectionStatus.REJECTED, "reject")
+        if not reason:
+            raise InvalidInput(f"Rejecting inspection {inspection.pk} needs a reason.", field="reason")
+        note = f"inspection {inspection.pk} rejected: {reason}"
+        if inspection.lot_id:
+            lot = StockLot.objects.get(pk=inspection.lot_id)
+            before = lot.status
+            if before != LotStatus.BLOCKED:
+                set_lot_status(lot.pk, LotStatus.BLOCKED, note=note, user=user,
+                               reference=f"inspection {inspection.pk}")
+                LotDecision.objects.create(lot=lot, action=LotAction.BLOCK, from_status=before,
+                                           to_status=LotStatus.BLOCKED, note=note[:500], decided_by=_user(user))
+        else:
+            change_stock_status(inspection.location_id, inspection.product_id, inspection.inspected_quantity,
+                                from_status=StockStatus.QUARANTINE, to_status=StockStatus.BLOCKED, reason=note,
+                                reference=f"inspection {inspection.pk}", user=user)
+        inspection.status = InspectionStatus.REJECTED
+        inspection.rejected_by, inspection.rejected_at = _user(user), timezone.now()
+        inspection.reject_reason = reason[:500]
+        inspection.save()
+    return inspection
