@@ -211,3 +211,24 @@ def reject_inspection(inspection_id: int, *, reason: str, user=None) -> Inspecti
         inspection.reject_reason = reason[:500]
         inspection.save()
     return inspection
+
+
+def pass_rate(*, date_from=None, date_to=None) -> dict:
+    """Share of inspected units that passed, over inspections made in the date range (both ends included).
+
+    The dashboard's QC figure: ``pass_rate`` (0..1, None when nothing was inspected), ``inspections`` (count),
+    ``inspected`` and ``passed`` (units).
+    """
+    from django.db.models import Count, Sum
+
+    from quality.models import Inspection
+
+    rows = Inspection.objects.all()
+    if date_from is not None:
+        rows = rows.filter(inspected_at__date__gte=date_from)
+    if date_to is not None:
+        rows = rows.filter(inspected_at__date__lte=date_to)
+    totals = rows.aggregate(count=Count("id"), inspected=Sum("inspected_quantity"), passed=Sum("passed_quantity"))
+    inspected, passed = totals["inspected"] or 0, totals["passed"] or 0
+    return {"pass_rate": round(float(passed) / float(inspected), 4) if inspected else None,
+            "inspections": totals["count"], "inspected": float(inspected), "passed": float(passed)}

@@ -6,16 +6,7 @@ everything after the first colon, so values may contain colons (``LOT:<sku>:<num
 A code without a known prefix is tried against the fallbacks (a product's own EAN/UPC barcode).
 
 Registering a kind is all it takes for labels and scans to know it (and `shopfloor.services.scan` registers its
-actions by kind name). Lots, for example, would register like this once they exist::
-
-    register_kind(ObjectKind(
-        name="lot", prefix="LOT", model=StockLot,
-        lookup=lambda value: StockLot.objects.filter(product__sku=value.rsplit(":", 1)[0],
-                                                     number=value.rsplit(":", 1)[-1]).first(),
-        value_of=lambda lot: f"{lot.product.sku}:{lot.number}",
-        title_of=lambda lot: f"{lot.product.sku} lot {lot.number}",
-        describe=lambda lot: {"id": lot.pk, "product": lot.product_id, "number": lot.number},
-    ))
+actions by kind name). Lots are ``LOT:<sku>:<lot number>`` (either may hold colons; every split is tried).
 """
 
 from __future__ import annotations
@@ -28,7 +19,7 @@ from django.db import models
 
 from branches.models import Location
 from core.errors import Conflict, InvalidInput, NotFound
-from planning.models import ProductionTask, PurchaseOrderLine
+from planning.models import ProductionTask, PurchaseOrderLine, StockLot
 from sales.models import Product, ProductBarcode
 
 MAX_CODE_LENGTH = 200
@@ -193,6 +184,27 @@ register_kind(ObjectKind(
     describe=lambda task: {
         "id": task.pk, "status": task.status, "product": task.product_id, "sku": task.product.sku,
         "quantity": str(task.quantity), "location": task.location_id, "due_date": task.due_date.isoformat(),
+    },
+))
+def _lot(value: str) -> StockLot | None:
+    """``<sku>:<number>``: either may hold colons, so every split is tried, the last colon first."""
+    cuts = [i for i, ch in enumerate(value) if ch == ":"]
+    for cut in reversed(cuts):
+        sku, number = value[:cut], value[cut + 1:]
+        if sku and number:
+            lot = StockLot.objects.select_related("product").filter(product__sku=sku, number=number).first()
+            if lot is not None:
+                return lot
+    return None
+
+
+register_kind(ObjectKind(
+    name="lot", prefix="LOT", model=StockLot, lookup=_lot, value_of=lambda lot: f"{lot.product.sku}:{lot.number}",
+    title_of=lambda lot: f"{lot.product.sku} lot {lot.number}"
+    + (f" · exp. {lot.expires_on}" if lot.expires_on else ""),
+    describe=lambda lot: {
+        "id": lot.pk, "product": lot.product_id, "sku": lot.product.sku, "number": lot.number, "status": lot.status,
+        "expires_on": lot.expires_on.isoformat() if lot.expires_on else None,
     },
 ))
 register_fallback("product", _barcode)

@@ -232,3 +232,11 @@ def test_every_inspection_step_is_legal_only_when_open(workshop, client_for, cur
         assert response.status_code == 409 and response.json()["current_status"] == current
         assert StockMovement.objects.count() == movements
     assert verify_ledger() == []
+
+
+def test_the_dashboard_reports_the_pass_rate_of_inspected_units(workshop, client_for):
+    task = completed_bears(workshop, "10")
+    inspections.create_inspection(production_task_id=task.pk, inspected_quantity=D(10), passed_quantity=D(8),
+                                  failed_quantity=D(2), defects=[DefectInput(workshop["seam"].pk, D(2))])
+    qc = client_for("viewer").get("/api/v1/dashboard/production/").json()["qc"]
+    assert qc["available"] is True and qc["pass_rate"] == 0.8 and qc["inspections"] == 1

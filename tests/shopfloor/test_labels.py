@@ -151,3 +151,19 @@ def test_a_new_kind_is_a_few_lines_of_registration(floor, monkeypatch):
         barcodes.register_kind(barcodes.ObjectKind(
             name="supplier", prefix="S2", model=Supplier, lookup=lambda v: None, value_of=str, title_of=str,
             describe=lambda s: {}))
+
+
+def test_lots_are_labelled_and_scanned_by_sku_and_number(floor):
+    from datetime import date
+
+    from planning.services.lots import create_lot
+
+    plain = create_lot(floor.blank, number="N1")
+    colon = create_lot(floor.blank, number="B-2026:07", expires_on=date(2027, 1, 31))
+    for lot, code in ((plain, "LOT:BLANK:N1"), (colon, "LOT:BLANK:B-2026:07")):
+        resolved = code_for("lot", lot.pk)
+        assert resolved.code == code and "lot" in resolved.kind.title_of(lot)
+        assert resolve(code).obj.pk == lot.pk
+        assert decode_png(labels.render_symbol(code, "qr", "png")) == [(code, FORMATS["qr"])]
+    with pytest.raises(NotFound, match="LOT:BLANK:NOPE"):
+        resolve("LOT:BLANK:NOPE")
