@@ -47,9 +47,10 @@ class DomainError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """The JSON body of the API answer (DRF's ``{field: [message]}`` convention, plus code and hint)."""
         body: dict[str, Any] = {self.field or "detail": [self.message] if self.field else self.message}
-        body["code"] = self.code
+        # A field may itself be called "code" or "hint" (a scanned code): then the field keeps its key.
+        body["error_code" if "code" in body else "code"] = self.code
         if self.hint:
-            body["hint"] = self.hint
+            body["error_hint" if "hint" in body else "hint"] = self.hint
         for key, value in self.extra.items():
             body.setdefault(key, value)
         return body
