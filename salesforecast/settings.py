@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "planning",
     "monitoring",
     "salesforecast",
+    # The planner's screens inside the admin (home, review queue, kanban board): reads every app above.
+    "workbench",
     "demo",
 ]
 

@@ -450,8 +450,9 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         order = self.get_object()
+        back = request.query_params.get("return_proposals", "").lower() in ("1", "true", "yes")
         with service_errors():
-            purchasing.delete_purchase_order(order.pk)
+            purchasing.delete_purchase_order(order.pk, return_proposals=back)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: s.PurchaseOrderSerializer})
