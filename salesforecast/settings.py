@@ -345,6 +345,16 @@ else:
 # committed write to a domain row invalidates them sooner.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
 
+# Live screens (WebSocket, Django Channels): the in-memory layer serves one ASGI process; with REDIS_URL every
+# process (web, worker) reaches every open screen. Screens also poll the database every few seconds, so
+# progress written by a worker reaches them even with the in-memory layer.
+CHANNEL_LAYERS = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)
+WORKBENCH_LIVE_POLL_SECONDS = env.float("WORKBENCH_LIVE_POLL_SECONDS", default=2.0)
+
 # Run jobs inline (no worker) -- for tests and one-off scripts only.
 Q_SYNC = env.bool("Q_SYNC", default=False)
 if Q_SYNC:

@@ -37,9 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--steps", default=",".join(STEPS),
                             help=f"comma-separated steps of the main job to run (default: {','.join(STEPS)})")
         parser.add_argument("--admin-username", default="admin")
+        parser.add_argument("--fakes-port-base", type=int, default=FAKES_PORT_BASE,
+                            help=f"first loopback port of the fakes (default {FAKES_PORT_BASE}; five ports from it)")
 
     def handle(self, *args, size: str, seed: int, source: str, steps: str, admin_username: str, **options):
         started = time.perf_counter()
+        self.fakes_port_base = options.get("fakes_port_base") or FAKES_PORT_BASE
         try:
             chosen = parse_steps(steps)
         except ValueError as exc:
@@ -92,7 +95,7 @@ class Command(BaseCommand):
     @contextlib.contextmanager
     def _upstreams(self, start_all, dataset):
         try:
-            upstreams = start_all(dataset, port_base=FAKES_PORT_BASE)
+            upstreams = start_all(dataset, port_base=getattr(self, "fakes_port_base", FAKES_PORT_BASE))
         except OSError:
             # The fixed ports are busy (a `fake_upstreams` from an earlier bin/demo still runs): use free ports.
             upstreams = start_all(dataset)
