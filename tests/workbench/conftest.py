@@ -145,3 +145,4 @@ def admin_client(client, admin_user):
 def planner_client(client, planner):
     client.login(username="planner", password=PASSWORD)
     return client
+

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
-def _fast_poll(settings):
+def _fast_poll(settings, no_persistent_connections):
     settings.WORKBENCH_LIVE_POLL_SECONDS = 0.05
 
 
