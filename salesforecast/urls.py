@@ -28,6 +28,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api-auth/", include("rest_framework.urls")),
+    # The language switch of the workbench screens (POST /i18n/setlang/).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler404 = "core.api.exceptions.json_404"

@@ -5,7 +5,7 @@ admin_view: same login, same staff check, same CSRF and cache headers as the adm
 from django.contrib import admin
 from django.urls import path
 
-from workbench.views import home, kanban, queue, snapshot
+from workbench.views import home, kanban, preferences, queue, snapshot
 
 app_name = "workbench"
 
@@ -19,5 +19,6 @@ urlpatterns = [
     path("tables/", _v(home.tables), name="tables"),
     path("workbench/proposals/", _v(queue.review_queue), name="queue"),
     path("workbench/board/", _v(kanban.board), name="kanban"),
+    path("workbench/preferences/", _v(preferences.preferences), name="preferences"),
     path("workbench/snapshots/<int:snapshot_id>/", _v(snapshot.snapshot_page), name="snapshot"),
 ]

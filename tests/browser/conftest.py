@@ -68,7 +68,13 @@ def asgi_server(transactional_db, settings, no_persistent_connections):
 
 
 @pytest.fixture
-def browser():
+def browser_language() -> str:
+    """The browser's Accept-Language; a test overrides this fixture to browse in another language."""
+    return "en"
+
+
+@pytest.fixture
+def browser(browser_language):
     if not CHROMIUM or not os.path.exists(CHROMEDRIVER):
         message = "Browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
         if os.environ.get("REQUIRE_BROWSER_TESTS"):
@@ -82,6 +88,8 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1400,1000"):
         options.add_argument(arg)
+    options.add_argument(f"--lang={browser_language}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": browser_language})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(0)
     yield driver

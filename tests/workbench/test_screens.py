@@ -63,6 +63,7 @@ def test_home_query_count_is_flat(planner_client, django_assert_max_num_queries,
         for n in range(5):
             account = IntegrationAccount.objects.create(kind="iiko", name=f"more {n}", base_url="http://127.0.0.1:1/")
             SyncRun.objects.create(account=account, stream="sales", status="failed")
+    planner_client.get(reverse("admin:index"))  # the first request of a session reads the user's preferences
     with django_assert_max_num_queries(16):
         assert planner_client.get(reverse("admin:index")).status_code == 200
 
@@ -227,3 +228,40 @@ def test_snapshot_page_shows_labelled_figures_not_metric_paths(morning, planner_
     assert "Items at risk of stock-out within their lead time" in html
     assert "planning.stockout_risk.count" not in html
     assert planner_client.get(reverse("workbench:snapshot", args=[999999])).status_code == 404
+
+
+# --- language and time zone --------------------------------------------------------------------------------
+
+
+def test_home_in_russian_from_the_browsers_language(morning, planner_client):
+    response = planner_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="ru")
+    html = _text(response)
+    assert "Предложения на проверке" in html and "Доска производства" in html
+    assert "Proposals awaiting review" not in html
+
+
+@pytest.mark.parametrize("language, expected", [("kk", "Өндіріс тақтасы"), ("tr", "Üretim panosu")])
+def test_kazakh_and_turkish_catalogues(planner_client, language, expected):
+    assert expected in _text(planner_client.get(reverse("workbench:kanban"), HTTP_ACCEPT_LANGUAGE=language))
+
+
+def test_the_users_choice_beats_the_browser_and_sets_the_time_zone(planner, planner_client):
+    url = reverse("workbench:preferences")
+    bad = planner_client.post(url, {"language": "tr", "time_zone": "Mars/Olympus"})
+    assert "not a known time zone" in _text(bad)
+    planner_client.post(url, {"language": "tr", "time_zone": "Asia/Almaty"})
+    response = planner_client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+    html = _text(response)
+    assert "Tercihlerim" in html and "Asia/Almaty" in html
+    assert response.context["TIME_ZONE"] == "Asia/Almaty"
+
+
+def test_times_are_shown_in_the_users_time_zone(morning, planner, planner_client):
+    from datetime import UTC, datetime
+
+    from workbench.models import PlannerProfile
+
+    OrderProposal.objects.filter(pk=morning.approved.pk).update(decided_at=datetime(2026, 3, 2, 22, 30, tzinfo=UTC))
+    PlannerProfile.objects.create(user=planner, time_zone="Asia/Almaty")  # UTC+5
+    html = _text(planner_client.get(reverse("workbench:queue")))
+    assert "March 3, 2026, 3:30 a.m." in html
