@@ -5,7 +5,7 @@ admin_view: same login, same staff check, same CSRF and cache headers as the adm
 from django.contrib import admin
 from django.urls import path
 
-from workbench.views import home, kanban, preferences, queue, snapshot
+from workbench.views import accounts, home, kanban, preferences, product, queue, snapshot
 
 app_name = "workbench"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("tables/", _v(home.tables), name="tables"),
     path("workbench/proposals/", _v(queue.review_queue), name="queue"),
     path("workbench/board/", _v(kanban.board), name="kanban"),
+    path("workbench/accounts/", _v(accounts.accounts), name="accounts"),
+    path("workbench/accounts/<int:account_id>/sync/", _v(accounts.sync_now), name="sync_now"),
+    path("workbench/syncs/<int:run_id>/", _v(accounts.run_detail), name="sync_run"),
+    path("workbench/products/<int:product_id>/", _v(product.product_page), name="product"),
     path("workbench/preferences/", _v(preferences.preferences), name="preferences"),
     path("workbench/snapshots/<int:snapshot_id>/", _v(snapshot.snapshot_page), name="snapshot"),
 ]

@@ -31,6 +31,7 @@ ZERO = Decimal("0")
 class StreamHealth:
     account_id: int
     account_name: str
+    run_id: int
     stream: str
     stream_label: str
     last_status: str
@@ -127,7 +128,7 @@ def stream_health() -> tuple[list[StreamHealth], int]:
     }
     rows = [
         StreamHealth(
-            account_id=run.account_id, account_name=accounts[run.account_id], stream=run.stream,
+            account_id=run.account_id, account_name=accounts[run.account_id], run_id=run.pk, stream=run.stream,
             stream_label=run.get_stream_display(), last_status=run.status, last_status_label=run.get_status_display(),
             last_at=run.finished_at or run.created_at, last_success_at=successes.get((run.account_id, run.stream)),
             error=(run.error or "").splitlines()[0][:200] if run.error else "",
