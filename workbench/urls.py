@@ -5,7 +5,7 @@ admin_view: same login, same staff check, same CSRF and cache headers as the adm
 from django.contrib import admin
 from django.urls import path
 
-from workbench.views import accounts, home, kanban, preferences, product, queue, snapshot
+from workbench.views import accounts, exports, home, kanban, preferences, product, queue, snapshot
 
 app_name = "workbench"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("workbench/accounts/<int:account_id>/sync/", _v(accounts.sync_now), name="sync_now"),
     path("workbench/syncs/<int:run_id>/", _v(accounts.run_detail), name="sync_run"),
     path("workbench/products/<int:product_id>/", _v(product.product_page), name="product"),
+    path("workbench/export/<slug:name>/", _v(exports.export_list), name="export"),
     path("workbench/preferences/", _v(preferences.preferences), name="preferences"),
     path("workbench/snapshots/<int:snapshot_id>/", _v(snapshot.snapshot_page), name="snapshot"),
 ]
