@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self._lines(load_demo(size=size, seed=seed, progress=TqdmProgress(), end_date=timezone.localdate()))
             chosen = tuple(s for s in chosen if s != "sync")
             self._stage(f"3/4 running the main job: {' → '.join(chosen) or 'nothing'}")
-            results += self._run(chosen)
+            results += self._run_with_examples(chosen)
         else:
             results += self._sync_demo(size, seed, chosen)
 
@@ -89,7 +89,20 @@ class Command(BaseCommand):
                 results += self._run(("sync",), sync_mode="full")
             # Drivers and BOMs have no upstream: imported as a planner would, once locations and products exist.
             self._lines(load_planning_inputs(dataset, progress=TqdmProgress(), synced=True))
-            results += self._run(tuple(s for s in chosen if s != "sync"))
+            results += self._run_with_examples(tuple(s for s in chosen if s != "sync"))
+        return results
+
+    def _run_with_examples(self, steps: tuple[str, ...]) -> list[StepResult]:
+        """The steps, with the workbench's examples (alert rules, orders, tasks) made from the fresh proposals
+        before the monitoring snapshot, so the snapshot and its alerts see them."""
+        from demo.workbench_examples import load_workbench_examples
+
+        before = tuple(s for s in steps if s != "snapshot")
+        results = self._run(before)
+        if "proposals" in steps:
+            self._lines(load_workbench_examples())
+        if "snapshot" in steps:
+            results += self._run(("snapshot",))
         return results
 
     @contextlib.contextmanager
