@@ -68,3 +68,28 @@ def test_sync_run_in_plain_words(morning, planner_client):
     assert "Pages" in html  # details as labelled lines, not JSON
     assert "{&quot;" not in html and '{"pages"' not in html
     assert planner_client.get(reverse("workbench:sync_run", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("name, args", [
+    ("workbench:accounts", ()), ("workbench:snapshot", None), ("workbench:sync_run", "failed"),
+    ("workbench:preferences", ()),
+])
+def test_query_ceilings(morning, admin_client, django_assert_max_num_queries, name, args):
+    from monitoring.models import MonitoringSnapshot
+
+    if args is None:
+        args = (MonitoringSnapshot.objects.get().pk,)
+    elif args == "failed":
+        args = (morning.failed_sync.pk,)
+    url = reverse(name, args=args)
+    admin_client.get(url)
+    with django_assert_max_num_queries(10):
+        assert admin_client.get(url).status_code == 200
+
+
+def test_run_lists_load_the_live_script(morning, admin_client):
+    for name in ("admin:integrations_syncrun_changelist", "admin:forecasting_modelrun_changelist",
+                 "admin:planning_proposalrun_changelist", "admin:sales_importjob_changelist"):
+        assert "workbench/live-runs.js" in _text(admin_client.get(reverse(name))), name
+    run_page = _text(admin_client.get(reverse("admin:integrations_syncrun_change", args=[morning.failed_sync.pk])))
+    assert reverse("workbench:sync_run", args=[morning.failed_sync.pk]) in run_page
