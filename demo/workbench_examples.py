@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from monitoring.models import AlertRule
 from planning.choices import ProposalKind, ProposalStatus
-from planning.models import OrderProposal, ProductionTask, PurchaseOrder
+from planning.models import OrderProposal, ProductionTask, PurchaseOrder, Supplier
 from planning.services import production, purchasing
 from planning.services.ledger import InsufficientStock
 from planning.services.proposals import ProposalConflict, approve_proposal
@@ -38,20 +38,27 @@ def _alert_rules() -> str:
     return f"alert rules: {created} new, {len(ALERT_RULES) - created} kept"
 
 
+DEMO_SUPPLIERS = [("DEMO-ALM", "Almaty Foods LLP"), ("DEMO-IST", "İstanbul Gıda A.Ş."), ("DEMO-MOW", "Поставка ООО")]
+
+
 def _purchase_orders() -> str:
     if PurchaseOrder.objects.exists():
         return "purchase orders: kept (some exist)"
-    candidates = (OrderProposal.objects.filter(status=ProposalStatus.PROPOSED, kind=ProposalKind.BUY, quantity__gt=0,
-                                               supplier__isnull=False).order_by("-quantity", "id"))
+    candidates = list(OrderProposal.objects.filter(status=ProposalStatus.PROPOSED, kind=ProposalKind.BUY,
+                                                   quantity__gt=0).order_by("-quantity", "id")[:200])
+    # The data set configures no suppliers: the planner picks one in the queue; the demo picks in turn.
+    suppliers = [Supplier.objects.get_or_create(code=code, defaults={"name": name})[0].pk
+                 for code, name in DEMO_SUPPLIERS]
     seen: set[tuple[int, int]] = set()
     orders: list[PurchaseOrder] = []
-    for proposal in candidates[:200]:
-        pair = (proposal.supplier_id, proposal.location_id)
+    for index, proposal in enumerate(candidates):
+        supplier_id = proposal.supplier_id or suppliers[index % len(suppliers)]
+        pair = (supplier_id, proposal.location_id)
         if pair in seen:
             continue
         seen.add(pair)
         try:
-            approved = approve_proposal(proposal.pk, note="approved by the demo")
+            approved = approve_proposal(proposal.pk, note="approved by the demo", supplier_id=supplier_id)
         except ProposalConflict:
             continue
         orders.append(approved.purchase_order_line.order)
