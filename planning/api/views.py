@@ -820,6 +820,12 @@ class KanbanViewSet(viewsets.GenericViewSet):
     pagination_class = None
     schema = BoardSchema()
 
+    def get_serializer_class(self):
+        """The browsable API's form shows what a move takes (status, position, reason), not a whole task."""
+        if self.action in ("update", "partial_update") or getattr(self.request, "method", "") in ("PUT", "PATCH"):
+            return s.KanbanMoveSerializer
+        return s.ProductionTaskSerializer
+
     @extend_schema(responses={200: s.KanbanBoardSerializer}, parameters=BOARD_FILTERS)
     def list(self, request):
         columns = production.kanban_board(self.filter_queryset(self.get_queryset()))

@@ -265,3 +265,9 @@ def test_times_are_shown_in_the_users_time_zone(morning, planner, planner_client
     PlannerProfile.objects.create(user=planner, time_zone="Asia/Almaty")  # UTC+5
     html = _text(planner_client.get(reverse("workbench:queue")))
     assert "March 3, 2026, 3:30 a.m." in html
+
+
+def test_the_kanban_apis_browsable_form_shows_the_move_fields(morning, admin_client):
+    html = _text(admin_client.get(f"/api/v1/ppic/kanban/{morning.draft_task.pk}/", HTTP_ACCEPT="text/html"))
+    assert 'name="position"' in html and 'name="reason"' in html
+    assert 'name="quantity"' not in html and 'name="due_date"' not in html
