@@ -111,3 +111,15 @@ def test_a_running_syncs_progress_changes_on_screen_without_a_reload(browser, as
     cell = f"//tr[.//a[contains(@href, '/syncrun/{run.pk}/change/')]]/td[contains(@class, 'field-progress')]"
     wait(browser, ec.text_to_be_present_in_element((By.XPATH, cell), "20/50"))
     assert browser.execute_script("return window.__sameDocument === true")
+
+
+def test_a_move_made_elsewhere_reaches_the_open_board_without_a_reload(browser, asgi_server, morning):
+    from planning.services import production
+
+    login(browser, asgi_server)
+    browser.get(asgi_server.url + reverse("workbench:kanban"))
+    browser.execute_script("window.__sameDocument = true;")
+    wait(browser, lambda b: b.find_element(By.ID, "wb-live").get_attribute("data-connected") == "1")
+    production.move_on_board(morning.draft_task.pk, status="approved", position=None)  # another planner, the API
+    wait(browser, ec.presence_of_element_located((By.CSS_SELECTOR, f"#column-approved #task-{morning.draft_task.pk}")))
+    assert browser.execute_script("return window.__sameDocument === true")
