@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -46,7 +47,7 @@ class ModelRunAdmin(admin.ModelAdmin):
         "kind", "algorithm", "status_badge", "stage", "progress_display", "source_run", "horizon", "backtest_folds",
         "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count", "forecast_start",
         "forecast_end", "forecast_count", "metrics_table", "feature_importance_table", "parameters_table",
-        "seconds", "model_file", "model_sha256", "error_display", "task_id", "accuracy_through",
+        "seconds", "model_file_link", "model_sha256", "error_display", "task_id", "accuracy_through",
         "accuracy_checked_at", "created_by", "created_at", "started_at", "finished_at", "chart_link",
     ]
     fieldsets = [
@@ -57,7 +58,7 @@ class ModelRunAdmin(admin.ModelAdmin):
         ("Forecast", {"fields": ["forecast_start", "forecast_end", "forecast_count", "accuracy_through",
                                  "accuracy_checked_at"]}),
         ("Backtest metrics", {"fields": ["metrics_table"]}),
-        ("Model", {"fields": ["feature_importance_table", "parameters_table", "model_file", "model_sha256"]}),
+        ("Model", {"fields": ["feature_importance_table", "parameters_table", "model_file_link", "model_sha256"]}),
         ("Timing", {"fields": ["created_at", "started_at", "finished_at", "seconds"]}),
     ]
 
@@ -154,6 +155,47 @@ class ModelRunAdmin(admin.ModelAdmin):
             format_html_join("", "<tr><td>{}</td><td>{}</td></tr>", sorted(run.parameters.items())),
         )
 
+    @admin.display(description="model file")
+    def model_file_link(self, run: ModelRun) -> str:
+        """A download link to the stored model (shown to admins; the file is data, never executed here)."""
+        if not run.model_file:
+            return "—"
+        url = reverse("admin:forecasting_modelrun_download", args=[run.pk])
+        return format_html('<a href="{}" download>{}</a>', url, run.model_file.name)
+
+    @admin.display(description="model file")
+    def model_file_name(self, run: ModelRun) -> str:
+        return run.model_file.name if run.model_file else "—"
+
+    def get_fieldsets(self, request, obj=None):
+        """Everyone sees the model file's name; only admins get it as a link to download."""
+        if _may_download_models(request.user):
+            return self.fieldsets
+        return [(name, {**opts, "fields": ["model_file_name" if f == "model_file_link" else f for f in opts["fields"]]})
+                for name, opts in self.fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "model_file_name"]
+
+    def get_urls(self):
+        download = path("<int:run_id>/model/", self.admin_site.admin_view(self.download_model_view),
+                        name="forecasting_modelrun_download")
+        return [download, *super().get_urls()]
+
+    def download_model_view(self, request, run_id: int):
+        """The stored model file as an attachment, for admins only (it is never opened as code here)."""
+        if not _may_download_models(request.user):
+            raise PermissionDenied
+        run = ModelRun.objects.filter(pk=run_id).first()
+        if run is None or not run.model_file:
+            raise Http404("This run has no stored model.")
+        try:
+            handle = run.model_file.storage.open(run.model_file.name, "rb")
+        except FileNotFoundError:
+            raise Http404("The model file is missing from ARTIFACTS_ROOT; restore it from a backup.") from None
+        name = run.model_file.name.rsplit("/", 1)[-1]
+        return FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
+
     def has_retrain_permission(self, request) -> bool:
         """Retraining creates a run: the right to add runs (planners), though runs are never added by hand."""
         return request.user.has_perm("forecasting.add_modelrun")
@@ -239,6 +281,13 @@ class ForecastAdmin(admin.ModelAdmin):
             "json_url": f"{chart_url}?{urlencode({**query, 'format': 'json'})}" if location_id and product_id else "",
         }
         return TemplateResponse(request, "admin/forecasting/chart.html", context)
+
+
+def _may_download_models(user) -> bool:
+    """Model files go to admins only: superusers and members of the admin role."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.groups.filter(name="admin").exists()
 
 
 def _int(value) -> int | None:

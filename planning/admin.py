@@ -156,6 +156,22 @@ class PurchaseOrderAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request, obj):
+        """Through the service: a draft only, and its approved proposals go back to the review queue."""
+        returned = purchasing.delete_purchase_order(obj.pk, return_proposals=True)
+        if returned:
+            self.message_user(request, f"{returned} approved proposal(s) of PO {obj.pk} went back to review.",
+                              messages.WARNING)
+
+    def delete_queryset(self, request, queryset):
+        _run_each(self, request, queryset,
+                  lambda o: self.delete_model(request, o), "Deleted")
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != "draft":
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.action(description="Send selected orders", permissions=["change"])
     def send_orders(self, request, queryset):
         _run_each(self, request, queryset, lambda o: purchasing.send_purchase_order(o.pk, user=request.user), "Sent")

@@ -131,6 +131,8 @@ class ProductAdmin(ServiceImportExportAdmin):
 @admin.register(DailySale)
 class DailySaleAdmin(ServiceImportExportAdmin):
     resource_classes = [ServiceResource.for_kind(ImportKind.SALES)]
+    # The base of import-export's list template: adds the workbench's XLSX/CSV export of the filtered list.
+    change_list_template = "admin/sales/dailysale/change_list.html"
     list_display = ["date", "location", "product", "quantity", "revenue", "discount", "returns", "price_paid",
                     "on_promotion"]
     list_filter = ["on_promotion", "product__category"]

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "dashboard",
     "legacy",
     "salesforecast",
+    # The planner's screens inside the admin (home, review queue, kanban board): reads every app above.
+    "workbench",
     "demo",
 ]
 
@@ -82,9 +84,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language) or the one chosen with /i18n/setlang/ …
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # … unless the user's profile names one; and the user's time zone for every screen and export.
+    "workbench.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.AccessLogMiddleware",
@@ -103,6 +109,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -131,7 +139,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
+# Planners work in Russian, Kazakh and Turkish; catalogues of what this product adds are in locale/ (Django
+# ships its own for the admin).
+LANGUAGES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақша"), ("tr", "Türkçe")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = env.bool("USE_TZ", default=True)
@@ -355,6 +367,16 @@ else:
 # How long an analytics or planning-health answer may be served from the cache (0 = never cache). Any
 # committed write to a domain row invalidates them sooner.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=60)
+
+# Live screens (WebSocket, Django Channels): the in-memory layer serves one ASGI process; with REDIS_URL every
+# process (web, worker) reaches every open screen. Screens also poll the database every few seconds, so
+# progress written by a worker reaches them even with the in-memory layer.
+CHANNEL_LAYERS = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)
+WORKBENCH_LIVE_POLL_SECONDS = env.float("WORKBENCH_LIVE_POLL_SECONDS", default=2.0)
 
 # Run jobs inline (no worker) -- for tests and one-off scripts only.
 Q_SYNC = env.bool("Q_SYNC", default=False)

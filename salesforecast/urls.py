@@ -26,10 +26,14 @@ api_v1 = [
 urlpatterns = [
     path("health", PublicHealthView.as_view(), name="health"),
     path("metrics", metrics_view, name="metrics"),
+    # The planner's workbench first: its home answers /admin/ (the table list moves to /admin/tables/).
+    path("admin/", include("workbench.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api-auth/", include("rest_framework.urls")),
     path("", include("legacy.urls")),  # deprecated aliases in the old ERP's paths and shapes
+    # The language switch of the workbench screens (POST /i18n/setlang/).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler404 = "core.api.exceptions.json_404"

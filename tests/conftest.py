@@ -61,3 +61,15 @@ def client_for(make_user):
         return client
 
     return _client
+
+
+@pytest.fixture
+def no_persistent_connections():
+    """Connections opened by server and consumer threads close after each use, so PostgreSQL can drop the test
+    database at the end (a persistent connection in a pool thread would keep it "in use")."""
+    from django.db import connections
+
+    old = connections.settings["default"].get("CONN_MAX_AGE", 0)
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield
+    connections.settings["default"]["CONN_MAX_AGE"] = old

@@ -450,8 +450,9 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
 
     def destroy(self, request, *args, **kwargs):
         order = self.get_object()
+        back = request.query_params.get("return_proposals", "").lower() in ("1", "true", "yes")
         with service_errors():
-            purchasing.delete_purchase_order(order.pk)
+            purchasing.delete_purchase_order(order.pk, return_proposals=back)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: s.PurchaseOrderSerializer})
@@ -821,6 +822,12 @@ class KanbanViewSet(viewsets.GenericViewSet):
     search_fields = ["product__sku", "product__name"]
     pagination_class = None
     schema = BoardSchema()
+
+    def get_serializer_class(self):
+        """The browsable API's form shows what a move takes (status, position, reason), not a whole task."""
+        if self.action in ("update", "partial_update") or getattr(self.request, "method", "") in ("PUT", "PATCH"):
+            return s.KanbanMoveSerializer
+        return s.ProductionTaskSerializer
 
     @extend_schema(responses={200: s.KanbanBoardSerializer}, parameters=BOARD_FILTERS)
     def list(self, request):

@@ -602,10 +602,18 @@ def _lock_open(proposal_id: int) -> OrderProposal:
 
 
 @transaction.atomic
-def approve_proposal(proposal_id: int, *, user=None, quantity: Decimal | None = None, note: str = "") -> OrderProposal:
+def approve_proposal(proposal_id: int, *, user=None, quantity: Decimal | None = None, note: str = "",
+                     supplier_id: int | None = None) -> OrderProposal:
     """Approve: a buy becomes a line on the draft purchase order of its supplier and location (created
-    when there is none); a make becomes a draft production task with the product's default BOM."""
+    when there is none); a make becomes a draft production task with the product's default BOM.
+
+    ``supplier_id`` sets the supplier of a buy proposal first (a proposal without one, from the review queue)."""
     proposal = _lock_open(proposal_id)
+    if supplier_id is not None and proposal.kind == ProposalKind.BUY:
+        if not Supplier.objects.filter(pk=supplier_id).exists():
+            raise ProposalConflict(f"Supplier {supplier_id} does not exist; choose another supplier.",
+                                   current=proposal.status)
+        proposal.supplier_id = supplier_id
     quantity = proposal.quantity if quantity is None else quantity
     if quantity <= 0:
         raise ProposalConflict(

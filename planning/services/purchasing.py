@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planning.choices import PURCHASE_ORDER_TRANSITIONS, LotOrigin, MovementKind, PurchaseOrderStatus
-from planning.models import PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
+from planning.models import OrderProposal, PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
 from planning.services.ledger import MovementSpec, post_movements
 from planning.services.lots import create_lot, incoming_status
 from sales.models import Product
@@ -113,11 +113,24 @@ def update_purchase_order(order_id: int, *, fields: dict, lines: Sequence[LineIn
 
 
 @transaction.atomic
-def delete_purchase_order(order_id: int) -> None:
+def delete_purchase_order(order_id: int, *, return_proposals: bool = False) -> int:
+    """Delete a draft. While approved proposals sit on its lines it is refused, unless ``return_proposals``
+    puts them back to review (status proposed, decision cleared); returns how many went back."""
     order = PurchaseOrder.objects.select_for_update().get(pk=order_id)
     if order.status != PurchaseOrderStatus.DRAFT:
         raise IllegalOrderState(order, "delete", [PurchaseOrderStatus.DRAFT])
+    proposal_ids = list(order.lines.filter(proposal__isnull=False).values_list("proposal_id", flat=True))
+    if proposal_ids and not return_proposals:
+        raise PurchasingError(
+            f"PO {order.pk} carries {len(proposal_ids)} approved proposal(s); delete it with "
+            "'return the proposals to review', or remove those lines first.",
+            field="return_proposals",
+        )
+    OrderProposal.objects.filter(pk__in=proposal_ids).update(
+        status="proposed", decided_by=None, decided_at=None, decided_quantity=None, decision_note=""
+    )
     order.delete()
+    return len(proposal_ids)
 
 
 @transaction.atomic

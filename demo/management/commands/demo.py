@@ -37,9 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--steps", default=",".join(STEPS),
                             help=f"comma-separated steps of the main job to run (default: {','.join(STEPS)})")
         parser.add_argument("--admin-username", default="admin")
+        parser.add_argument("--fakes-port-base", type=int, default=FAKES_PORT_BASE,
+                            help=f"first loopback port of the fakes (default {FAKES_PORT_BASE}; five ports from it)")
 
     def handle(self, *args, size: str, seed: int, source: str, steps: str, admin_username: str, **options):
         started = time.perf_counter()
+        self.fakes_port_base = options.get("fakes_port_base") or FAKES_PORT_BASE
         try:
             chosen = parse_steps(steps)
         except ValueError as exc:
@@ -54,7 +57,7 @@ class Command(BaseCommand):
             self._lines(load_demo(size=size, seed=seed, progress=TqdmProgress(), end_date=timezone.localdate()))
             chosen = tuple(s for s in chosen if s != "sync")
             self._stage(f"3/4 running the main job: {' → '.join(chosen) or 'nothing'}")
-            results += self._run(chosen)
+            results += self._run_with_examples(chosen)
         else:
             results += self._sync_demo(size, seed, chosen)
 
@@ -86,13 +89,26 @@ class Command(BaseCommand):
                 results += self._run(("sync",), sync_mode="full")
             # Drivers and BOMs have no upstream: imported as a planner would, once locations and products exist.
             self._lines(load_planning_inputs(dataset, progress=TqdmProgress(), synced=True))
-            results += self._run(tuple(s for s in chosen if s != "sync"))
+            results += self._run_with_examples(tuple(s for s in chosen if s != "sync"))
+        return results
+
+    def _run_with_examples(self, steps: tuple[str, ...]) -> list[StepResult]:
+        """The steps, with the workbench's examples (alert rules, orders, tasks) made from the fresh proposals
+        before the monitoring snapshot, so the snapshot and its alerts see them."""
+        from demo.workbench_examples import load_workbench_examples
+
+        before = tuple(s for s in steps if s != "snapshot")
+        results = self._run(before)
+        if "proposals" in steps:
+            self._lines(load_workbench_examples())
+        if "snapshot" in steps:
+            results += self._run(("snapshot",))
         return results
 
     @contextlib.contextmanager
     def _upstreams(self, start_all, dataset):
         try:
-            upstreams = start_all(dataset, port_base=FAKES_PORT_BASE)
+            upstreams = start_all(dataset, port_base=getattr(self, "fakes_port_base", FAKES_PORT_BASE))
         except OSError:
             # The fixed ports are busy (a `fake_upstreams` from an earlier bin/demo still runs): use free ports.
             upstreams = start_all(dataset)

@@ -1,0 +1,67 @@
+"""Workbench bench: server time and query count of the planner's screens on the current database.
+
+Run after `bin/demo` (the demo data set in db.sqlite3, or DATABASE_URL), by hand, never in CI::
+
+    .venv/bin/python bench/workbench.py            # home, review queue, board, accounts
+    .venv/bin/python bench/workbench.py --runs 20
+
+Each page is requested through Django's test client as a superuser: one warm-up, then the median and the
+worst of N runs, with the number of SQL queries. The target for the home screen is under 300 ms on the
+demo data set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PAGES = [("home", "admin:index"), ("review queue", "workbench:queue"), ("board", "workbench:kanban"),
+         ("accounts", "workbench:accounts")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesforecast.settings")
+    os.environ.setdefault("DEBUG", "true")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    settings.ALLOWED_HOSTS = ["*"]
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    if user is None:
+        sys.exit("No superuser: run bin/demo first (it creates 'admin').")
+    client = Client()
+    client.force_login(user)
+    print(f"{'page':<14} {'median ms':>10} {'worst ms':>10} {'queries':>8}")
+    for label, name in PAGES:
+        url = reverse(name)
+        client.get(url)  # warm-up (templates, session preferences)
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        print(f"{label:<14} {statistics.median(times):>10.1f} {max(times):>10.1f} {len(queries):>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Activates the logged-in user's language and time zone (PlannerProfile) for the request.
+
+Without a profile: the browser's language (LocaleMiddleware, which runs first) and settings.TIME_ZONE. The
+preferences are kept in the session once read, so a request costs no extra query.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+
+SESSION_KEY = "workbench_prefs"
+
+
+def preferences_of(user) -> dict[str, str]:
+    from workbench.models import PlannerProfile
+
+    profile = PlannerProfile.objects.filter(user=user).first()
+    return {"language": profile.language, "time_zone": profile.time_zone} if profile else {
+        "language": "", "time_zone": ""}
+
+
+def forget_preferences(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+class UserPreferencesMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        prefs = None
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            prefs = request.session.get(SESSION_KEY)
+            if prefs is None or prefs.get("user") != user.pk:
+                prefs = {**preferences_of(user), "user": user.pk}
+                request.session[SESSION_KEY] = prefs
+        if prefs and prefs.get("language"):
+            translation.activate(prefs["language"])
+            request.LANGUAGE_CODE = translation.get_language()
+        if prefs and prefs.get("time_zone"):
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(prefs["time_zone"]))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
+        response = self.get_response(request)
+        if prefs and prefs.get("language"):
+            response.headers.setdefault("Content-Language", prefs["language"])
+        return response
