@@ -271,3 +271,16 @@ def test_the_kanban_apis_browsable_form_shows_the_move_fields(morning, admin_cli
     html = _text(admin_client.get(f"/api/v1/ppic/kanban/{morning.draft_task.pk}/", HTTP_ACCEPT="text/html"))
     assert 'name="position"' in html and 'name="reason"' in html
     assert 'name="quantity"' not in html and 'name="due_date"' not in html
+
+
+def test_home_links_the_latest_policy_replay(planner_client):
+    from planning.models import ReplayRun
+
+    html = _text(planner_client.get(reverse("admin:index")))
+    assert reverse("admin:planning_replayrun_add") in html
+    run = ReplayRun.objects.create(
+        status="succeeded", date_from="2026-01-05", date_to="2026-03-29",
+        contenders=[{"key": "model@0.95", "label": "Policy", "rule": "policy", "forecast": "model",
+                     "service_level": "0.95", "fill_rate": 0.972, "avg_stock_value": 1234.0, "stockout_days": 7}])
+    html = _text(planner_client.get(reverse("admin:index")))
+    assert reverse("admin:planning_replayrun_change", args=[run.pk]) in html and "97 %" in html

@@ -20,7 +20,7 @@ from integrations.choices import SyncStatus
 from integrations.models import IntegrationAccount, SyncRun
 from monitoring.models import AlertEvent, MonitoringSnapshot
 from planning.choices import BOARD_COLUMNS, ProposalStatus, TaskStatus
-from planning.models import OrderProposal, ProductionTask
+from planning.models import OrderProposal, ProductionTask, ReplayRun
 
 # A stream whose last success is older than this is "stale" (daily syncs plus a few hours of slack).
 STALE_AFTER = timedelta(hours=26)
@@ -70,6 +70,16 @@ class HomeSummary:
     proposals_zero: int = 0
     tasks_by_status: list[tuple[str, str, int]] = field(default_factory=list)
     snapshot: MonitoringSnapshot | None = None
+    latest_replay: ReplayRun | None = None
+
+    @property
+    def latest_replay_headline(self) -> dict | None:
+        """The policy at the level nearest 95 % on the model's forecast: what the planner compares first."""
+        run = self.latest_replay
+        policy = [c for c in (run.contenders if run else []) if c["rule"] == "policy" and c["forecast"] == "model"]
+        if not policy:
+            return None
+        return min(policy, key=lambda c: abs(float(c["service_level"]) - 0.95))
 
     @property
     def latest_run_age(self) -> timedelta | None:
@@ -170,4 +180,5 @@ def home_summary() -> HomeSummary:
     counts = dict(ProductionTask.objects.values_list("status").annotate(n=Count("id")).order_by())
     summary.tasks_by_status = [(s, TaskStatus(s).label, counts.get(s, 0)) for s in BOARD_COLUMNS]
     summary.snapshot = MonitoringSnapshot.objects.defer("payload").order_by("-slot").first()
+    summary.latest_replay = ReplayRun.objects.order_by("-created_at", "-id").first()
     return summary
