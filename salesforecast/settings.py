@@ -179,6 +179,10 @@ if not CREDENTIALS_KEYS and DEBUG:
     _derived = hashlib.sha256(f"credentials:{SECRET_KEY}".encode()).digest()
     CREDENTIALS_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
 
+# Integration accounts send their credentials to their base_url: only public http(s) hosts unless this is on
+# (loopback and private addresses; the demo's and the tests' loopback fakes, an iiko server on the office LAN).
+INTEGRATIONS_ALLOW_PRIVATE_HOSTS = env.bool("INTEGRATIONS_ALLOW_PRIVATE_HOSTS", default=False)
+
 # CORS: explicit origins only; a wildcard is honoured in DEBUG alone.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 if "*" in CORS_ALLOWED_ORIGINS:
