@@ -137,6 +137,13 @@ BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
 # Uploaded import files waiting for a background job.
 IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "var" / "imports")))
+# Import files (validate and upload, API, admin, CLI): over the inline size a file is validated or imported by a
+# worker; the other limits refuse a file with 413/422 before it can hold a worker for minutes.
+SALES_IMPORT_INLINE_MAX_BYTES = env.int("SALES_IMPORT_INLINE_MAX_BYTES", default=2 * 1024 * 1024)
+SALES_IMPORT_MAX_UPLOAD_BYTES = env.int("SALES_IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+SALES_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("SALES_IMPORT_MAX_UNCOMPRESSED_BYTES", default=128 * 1024 * 1024)
+SALES_IMPORT_MAX_ROWS = env.int("SALES_IMPORT_MAX_ROWS", default=2_000_000)
+SALES_IMPORT_MAX_COLUMNS = env.int("SALES_IMPORT_MAX_COLUMNS", default=200)
 
 # Public URL of this deployment, used in e-mails (password reset, sync failure links).
 SITE_URL = (env.str("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")

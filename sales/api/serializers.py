@@ -246,7 +246,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = ["id", "kind", "original_name", "size_bytes", "create_missing", "status", "progress",
+        fields = ["id", "kind", "original_name", "size_bytes", "create_missing", "dry_run", "status", "progress",
                   "rows_processed", "report", "error", "created_by", "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 
@@ -283,6 +283,14 @@ class ImportReportSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
     applied = serializers.BooleanField()
+
+
+class FileProblemSerializer(serializers.Serializer):
+    """A file refused as a whole: over a limit (413) or unreadable (422), and where reading stopped."""
+
+    detail = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True)
 
 
 class UploadResultSerializer(serializers.Serializer):

@@ -50,8 +50,11 @@ from sales.services.exports import build_template, export_rows, write_csv, write
 from sales.services.file_import import import_file
 from sales.services.import_jobs import (
     ImportStorageFull,
+    ImportTooLarge,
+    check_upload_size,
     create_import_job,
     enqueue_import_job,
+    inline_max_bytes,
     run_import_job,
     runs_in_background,
 )
@@ -243,16 +246,40 @@ class ImportValidateView(APIView):
     parser_classes = [MultiPartParser, FormParser]
     required_permissions = {"POST": ["sales.add_importjob"]}
 
-    @extend_schema(request={"multipart/form-data": s.ImportRequestSerializer}, responses=s.ImportReportSerializer,
-                   tags=["import-export"])
+    @extend_schema(
+        request={"multipart/form-data": s.ImportRequestSerializer},
+        responses={200: s.ImportReportSerializer, 202: s.UploadResultSerializer,
+                   413: s.FileProblemSerializer, 422: s.FileProblemSerializer},
+        tags=["import-export"],
+        description="Small files are validated at once (200 with the report). Files over the inline limit "
+                    "(SALES_IMPORT_INLINE_MAX_BYTES) become a validation job: 202 with the job; poll "
+                    "`GET /api/v1/import-export/jobs/{id}/` for its report. A file over a limit is a 413, one "
+                    "that cannot be read at all (damaged, not text, not a workbook) a 422 naming the problem "
+                    "and the row.")
     def post(self, request):
         params = s.ImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]
         _require_kind_permission(request.user, kind, write=True)
         upload = params.validated_data["file"]
+        try:
+            check_upload_size(upload)
+        except ImportTooLarge as exc:
+            return Response({"detail": str(exc), "row": None, "column": ""}, status=413)
+        if (upload.size or 0) > inline_max_bytes():
+            try:
+                job = create_import_job(kind=kind, upload=upload, user=request.user, dry_run=True,
+                                        create_missing=params.validated_data["create_missing"])
+            except ImportStorageFull as exc:
+                raise InsufficientStorage(str(exc)) from None
+            enqueue_import_job(job)
+            return Response({"job": s.ImportJobSerializer(job).data, "report": None}, status=status.HTTP_202_ACCEPTED)
         report = import_file(upload, kind=kind, name=upload.name or "", dry_run=True,
                              create_missing=params.validated_data["create_missing"])
+        if report.file_status:
+            error = report.errors[0]
+            return Response({"detail": error["message"], "row": error["row"], "column": error["column"]},
+                            status=report.file_status)
         return Response(report.as_dict())
 
 
@@ -276,6 +303,7 @@ class ImportUploadView(APIView):
     @extend_schema(
         request={"multipart/form-data": s.ImportRequestSerializer},
         responses={201: s.UploadResultSerializer, 202: s.UploadResultSerializer, 400: s.UploadResultSerializer,
+                   413: s.FileProblemSerializer,
                    507: OpenApiResponse(description="No disk space to store the file; nothing was stored.")},
         tags=["import-export"],
     )
@@ -287,6 +315,8 @@ class ImportUploadView(APIView):
         try:
             job = create_import_job(kind=kind, upload=params.validated_data["file"], user=request.user,
                                     create_missing=params.validated_data["create_missing"])
+        except ImportTooLarge as exc:
+            return Response({"detail": str(exc), "row": None, "column": ""}, status=413)
         except ImportStorageFull as exc:
             raise InsufficientStorage(str(exc)) from None
         if runs_in_background(job):
