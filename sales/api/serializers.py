@@ -18,6 +18,7 @@ from sales.models import (
     ProductSourceRef,
     StockLevel,
 )
+from salesforecast.api.fields import NO_CONTROL_CHARACTERS
 
 NON_NEGATIVE = {"min_value": Decimal(0)}
 
@@ -28,6 +29,7 @@ class ProductCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ProductCategory
         fields = ["id", "code", "name", "parent", "parent_name"]
+        extra_kwargs = {"code": NO_CONTROL_CHARACTERS, "name": NO_CONTROL_CHARACTERS}
 
     def validate_parent(self, parent):
         instance = self.instance
@@ -70,6 +72,7 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["id", "sku", "name", "kind", "category", "category_name", "unit", "list_price", "is_active",
                   "barcodes", "source_refs", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"sku": NO_CONTROL_CHARACTERS, "name": NO_CONTROL_CHARACTERS, "unit": NO_CONTROL_CHARACTERS}
 
     def validate_barcodes(self, barcodes: list[str]) -> list[str]:
         cleaned = list(dict.fromkeys(b.strip() for b in barcodes if b.strip()))
