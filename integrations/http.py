@@ -3,7 +3,7 @@
 * timeouts (connect, read), overridable per account through `account.options`;
 * retries with exponential backoff and full jitter on connection errors, timeouts, 5xx and 429, honouring
   `Retry-After` and per-system headers (WB `X-Ratelimit-Retry` in s, MoySklad `X-Lognex-Retry-After` in ms);
-* a per-account token-bucket rate limiter, shared by every client of the account in this process, with
+* a per-account token-bucket rate limiter, shared by every client of the account in every process, with
   request weights (MoySklad counts some requests as 5 units);
 * a bound on the total time spent waiting, so a sync never sleeps for hours on a hostile Retry-After;
 * errors as IntegrationError subclasses naming account, method, URL path and status, never a secret:
@@ -151,19 +151,14 @@ class TokenBucket:
             return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
 
-_buckets: dict[str, TokenBucket] = {}
-_buckets_lock = threading.Lock()
+def shared_bucket(key: str, rate_per_minute: float, capacity: float | None = None) -> Any:
+    """The account's bucket shared by every process (Redis when REDIS_URL is set, else the database): two
+    workers syncing one account together stay within its limit (integrations/limits.py)."""
+    from integrations.limits import shared_token_bucket
 
-
-def shared_bucket(key: str, rate_per_minute: float, capacity: float | None = None) -> TokenBucket:
-    """One bucket per account (key) and rate in this process, so parallel clients of an account share it."""
     rate = rate_per_minute / 60.0
     capacity = capacity or max(1.0, min(rate_per_minute, rate * 10))
-    with _buckets_lock:
-        bucket = _buckets.get(key)
-        if bucket is None or bucket.rate != rate or bucket.capacity != capacity:
-            bucket = _buckets[key] = TokenBucket(rate, capacity)
-        return bucket
+    return shared_token_bucket(key, rate, capacity)
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ the admin or the API moves, adds or removes the account's schedules at once, nev
 are keyed by name; stale `sf:` schedules are removed).
 
 The scheduled task runs the account's streams one after another in its worker (`sync_account_all_streams`):
-iiko holds one licence seat per session, and the per-account rate limits are shared in-process, so an
-account's streams never run side by side. Cron cannot say "from 08:30": the task checks the exact window again,
-and a live tick that finds a sync of the account still active is skipped instead of queueing up behind it.
+iiko holds one licence seat per session (the per-account rate limits are shared by every process through Redis
+or the database), and an account's streams never run side by side. Cron cannot say "from 08:30": the task checks
+the exact window again, and a live tick that finds a sync of the account still active is skipped instead of
+queueing up behind it.
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def test_api_refuses_control_characters_in_branch_names(client_for):
 
 
 def test_file_import_strips_control_characters(client_for):
-    data = "sku,name,unit\nSKU-1,Orange\x07 juice\tfresh,pcs\n".encode()
+    data = b"sku,name,unit\nSKU-1,Orange\x07 juice\tfresh,pcs\n"
     response = client_for("integrator").post("/api/v1/import-export/upload/", {
         "file": SimpleUploadedFile("p.csv", data), "kind": "products"}, format="multipart")
     assert response.status_code == 201, response.content
