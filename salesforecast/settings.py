@@ -135,6 +135,8 @@ ARTIFACTS_ROOT = Path(env.str("ARTIFACTS_ROOT", default=str(BASE_DIR / "var" / "
 # Backups (manage.py backup): where they go and how many are kept.
 BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+# When the nightly backup runs (UTC cron, a django-q2 schedule); empty: no scheduled backup.
+BACKUP_SCHEDULE = env.str("BACKUP_SCHEDULE", default="30 1 * * *")
 # Uploaded import files waiting for a background job.
 IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "var" / "imports")))
 # Import files (validate and upload, API, admin, CLI): over the inline size a file is validated or imported by a
