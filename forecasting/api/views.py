@@ -1,7 +1,6 @@
 """Forecasting API: runs (list, detail, start one), forecasts, accuracy aggregates, and the chart."""
 
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
@@ -34,6 +33,7 @@ from forecasting.services import (
 )
 from forecasting.services.queries import latest_run_id
 from salesforecast.api.exceptions import Conflict, Unprocessable
+from salesforecast.api.filters import StrictDjangoFilterBackend
 from salesforecast.api.serializers import DetailSerializer
 
 
@@ -117,7 +117,7 @@ class AccuracyView(GenericAPIView):
     queryset = ForecastAccuracyLog.objects.all()
     serializer_class = AccuracyGroupSerializer
     filterset_class = AccuracyFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictDjangoFilterBackend]
 
     @extend_schema(
         summary="WAPE, MAE, bias, 80 % coverage and count per group",
