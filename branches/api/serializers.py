@@ -9,8 +9,8 @@ SYNCED_FIELDS = ("external_id", "parent", "code", "code_tco", "name", "type", "t
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    source_name = serializers.CharField(source="source.name", read_only=True, default=None, allow_null=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    source_name = serializers.CharField(source="source.name", read_only=True, allow_null=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     is_synced = serializers.SerializerMethodField()
 
     class Meta:

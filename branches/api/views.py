@@ -48,7 +48,7 @@ class LocationViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses=LocationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ancestors(self, request, pk=None):
         """The chain from the root down to this location's parent (one query, not paginated)."""
         node = self.get_object()

@@ -24,7 +24,7 @@ NON_NEGATIVE = {"min_value": Decimal(0)}
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
 
     class Meta:
         model = ProductCategory
@@ -58,7 +58,7 @@ class BarcodeListField(serializers.ListField):
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None, allow_null=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     barcodes = BarcodeListField(
         child=serializers.CharField(max_length=64), required=False,
         help_text="Barcodes of the product; on write, the complete list.",
@@ -134,7 +134,7 @@ class StockLevelSerializer(serializers.ModelSerializer):
 
 class DemandDriverSerializer(serializers.ModelSerializer):
     location_code = serializers.CharField(source="location.code", read_only=True)
-    sku = serializers.CharField(source="product.sku", read_only=True, default=None, allow_null=True)
+    sku = serializers.CharField(source="product.sku", read_only=True, allow_null=True)
     planned_price = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True,
                                              **NON_NEGATIVE)
 
@@ -186,8 +186,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    location_code = serializers.CharField(source="location.code", read_only=True, default=None, allow_null=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
+    location_code = serializers.CharField(source="location.code", read_only=True, allow_null=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, allow_null=True)
     line_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -245,7 +245,7 @@ class OrderWriteSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = ImportJob

@@ -302,7 +302,10 @@ class ImportUploadView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": s.ImportRequestSerializer},
-        responses={201: s.UploadResultSerializer, 202: s.UploadResultSerializer, 400: s.UploadResultSerializer,
+        responses={201: s.UploadResultSerializer, 202: s.UploadResultSerializer,
+                   400: OpenApiResponse(OpenApiTypes.OBJECT, description=(
+                       "Either `{job, report}` (the file was read and rows were rejected: nothing written) or "
+                       "`{<parameter>: [messages]}` (the request itself was wrong, e.g. no file or an unknown kind).")),
                    413: s.FileProblemSerializer,
                    507: OpenApiResponse(description="No disk space to store the file; nothing was stored.")},
         tags=["import-export"],
