@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import math
-import threading
 import time
 from typing import Any
 
@@ -100,29 +99,29 @@ class RedisTokenBucket:
 class DatabaseTokenBucket:
     """The same bucket as one upsert on `integrations_ratelimitbucket`: atomic without Redis.
 
-    On PostgreSQL it runs on a connection of its own (autocommit), so a reservation made inside a sync's
-    transaction is visible to other workers at once and holds no row lock until that transaction ends.
+    Inside a transaction on PostgreSQL the upsert runs on a short-lived connection of its own (autocommit), so
+    the reservation is visible to other workers at once and no row lock is held until the sync's transaction
+    ends; otherwise (autocommit, or SQLite's single writer) on the default connection.
     """
-
-    _local = threading.local()
 
     def __init__(self, key: str, rate: float, capacity: float) -> None:
         self.key = key[:200]
         self.rate = rate
         self.capacity = capacity
 
-    def _connection(self) -> Any:
-        if connection.vendor != "postgresql":
-            return connection
-        own = getattr(self._local, "connection", None)
-        if own is None:
-            own = self._local.connection = connections.create_connection("default")
-        return own
-
     def reserve(self, weight: float = 1.0) -> float:
         weight = min(weight, self.capacity)
-        now = time.time()
-        db = self._connection()
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            own = connections.create_connection("default")
+            try:
+                tokens = self._upsert(own, weight)
+            finally:
+                own.close()
+        else:
+            tokens = self._upsert(connection, weight)
+        return 0.0 if tokens >= 0 else -tokens / self.rate
+
+    def _upsert(self, db: Any, weight: float) -> float:
         least, greatest = ("LEAST", "GREATEST") if db.vendor == "postgresql" else ("MIN", "MAX")
         table = "integrations_ratelimitbucket"
         sql = (f"INSERT INTO {table} (bucket_key, tokens, updated) VALUES (%s, %s, %s) "
@@ -130,11 +129,8 @@ class DatabaseTokenBucket:
                f"tokens = {least}(%s, {table}.tokens + {greatest}(0, excluded.updated - {table}.updated) * %s) - %s, "
                f"updated = {greatest}({table}.updated, excluded.updated) RETURNING tokens")
         with db.cursor() as cursor:
-            cursor.execute(sql, [self.key, self.capacity - weight, now, self.capacity, self.rate, weight])
-            tokens = float(cursor.fetchone()[0])
-        if db is not connection and not db.get_autocommit():
-            db.commit()
-        return 0.0 if tokens >= 0 else -tokens / self.rate
+            cursor.execute(sql, [self.key, self.capacity - weight, time.time(), self.capacity, self.rate, weight])
+            return float(cursor.fetchone()[0])
 
 
 def shared_token_bucket(key: str, rate: float, capacity: float) -> RedisTokenBucket | DatabaseTokenBucket:
