@@ -234,3 +234,50 @@ def test_a_sync_of_a_bad_stored_options_row_fails_with_a_clear_error(onec_accoun
     assert run.status == SyncStatus.FAILED
     assert "options" in run.error
     assert SyncRun.objects.filter(pk=run.pk, status=SyncStatus.FAILED).exists()
+
+
+# --- the admin applies the same rules -----------------------------------------------------------------------------
+
+def _admin_form(account: IntegrationAccount, **overrides) -> dict:
+    data = {"name": account.name, "kind": account.kind, "base_url": account.base_url, "enabled": "on",
+            "timezone": "UTC", "options": "{}", "full_sync_enabled": "on", "full_sync_at": "02:00",
+            "live_sync_every_minutes": 10, "live_sync_from": "08:00", "live_sync_to": "23:00",
+            "notification_emails": ""}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def staff_integrator(client, make_user):
+    """A staff user with the integrator role only (not an admin): may edit accounts in the admin."""
+    user = make_user("staff-integrator", role="integrator", is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def test_admin_form_refuses_bad_options(staff_integrator, onec_account):
+    url = f"/admin/integrations/integrationaccount/{onec_account.pk}/change/"
+    response = staff_integrator.post(url, _admin_form(onec_account, options="1"))
+    assert response.status_code == 200
+    assert "must be an object of settings" in response.content.decode()
+    onec_account.refresh_from_db()
+    assert onec_account.options == {}
+
+
+def test_admin_form_refuses_an_unsafe_url(staff_integrator, onec_account, onec_server,
+                                                                 private_hosts_refused):
+    url = f"/admin/integrations/integrationaccount/{onec_account.pk}/change/"
+    refused = staff_integrator.post(url, _admin_form(onec_account, base_url="http://169.254.169.254/"))
+    assert refused.status_code == 200 and "link-local" in refused.content.decode()
+
+
+def test_admin_form_by_an_integrator_needs_the_secrets_to_move_an_account(staff_integrator, onec_account,
+                                                                          onec_server):
+    url = f"/admin/integrations/integrationaccount/{onec_account.pk}/change/"
+    other = _with_port(onec_account.base_url, urlsplit(onec_server.base_url).port + 1)
+    refused = staff_integrator.post(url, _admin_form(onec_account, base_url=other))
+    assert refused.status_code == 200 and "entered again" in refused.content.decode()
+    accepted = staff_integrator.post(url, _admin_form(onec_account, base_url=other, secret_api_key="new-key-1"))
+    assert accepted.status_code == 302
+    onec_account.refresh_from_db()
+    assert onec_account.base_url == other
