@@ -55,6 +55,7 @@ from sales.services.import_jobs import (
     create_import_job,
     enqueue_import_job,
     inline_max_bytes,
+    max_upload_bytes,
     run_import_job,
     runs_in_background,
 )
@@ -240,6 +241,21 @@ class _JsonOnlyNegotiation:
         return renderer, renderer.media_type
 
 
+def _oversized_body(request) -> Response | None:
+    """413 before the body is read when the request announces more than an upload may hold (plus form overhead),
+    so a 2 GB upload is refused at once instead of being spooled to disk first."""
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    limit = max_upload_bytes()
+    if announced > limit + 64 * 1024:
+        return Response({"detail": f"The request is {announced / 1048576:,.1f} MB; files may be at most "
+                                   f"{limit / 1048576:,.1f} MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) "
+                                   "or split it into smaller files.", "row": None, "column": ""}, status=413)
+    return None
+
+
 class ImportValidateView(APIView):
     """Validate a file without writing anything: `{rows, valid, errors: [{row, column, message}], …}`."""
 
@@ -257,6 +273,8 @@ class ImportValidateView(APIView):
                     "that cannot be read at all (damaged, not text, not a workbook) a 422 naming the problem "
                     "and the row.")
     def post(self, request):
+        if oversized := _oversized_body(request):
+            return oversized
         params = s.ImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]
@@ -311,6 +329,8 @@ class ImportUploadView(APIView):
         tags=["import-export"],
     )
     def post(self, request):
+        if oversized := _oversized_body(request):
+            return oversized
         params = s.ImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]

@@ -96,6 +96,15 @@ def test_upload_over_the_size_limit_is_a_413_and_stores_nothing(client_for, sett
     assert ImportJob.objects.count() == 0
 
 
+def test_an_announced_oversized_body_is_refused_before_it_is_read(client_for, settings):
+    settings.SALES_IMPORT_MAX_UPLOAD_BYTES = 1000
+    data = products_csv(20_000)  # ~500 KB: over the limit plus the form's overhead
+    response = post(client_for("integrator"), UPLOAD, data)
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("The request is")  # refused on the announced length
+    assert ImportJob.objects.count() == 0
+
+
 def test_too_many_rows_is_a_413_naming_the_row(client_for, settings):
     settings.SALES_IMPORT_MAX_ROWS = 10
     response = post(client_for("integrator"), VALIDATE, products_csv(50))
