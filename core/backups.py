@@ -4,6 +4,14 @@ A backup is a directory `salesforecast-<UTC timestamp>/` holding `database.sqlit
 while the app runs) or `database.dump` (`pg_dump --format=custom`), `files.tar.gz` (ARTIFACTS_ROOT and
 MEDIA_ROOT: trained models, uploads) and `manifest.json` (vendor, migrations, sizes, SHA-256 of each file). It is
 written to a temporary name and renamed when complete, so a crash never leaves a half backup that looks whole.
+
+A restore is all or nothing: the manifest, every checksum, the database file (SQLite `integrity_check`, or
+`pg_restore` reading the whole dump) and the file archive (unpacked into a staging directory) are verified
+before anything is touched; then the database is replaced in one transaction and the staged artefacts are
+swapped in by renames. A truncated or damaged backup is a BackupError naming the part, with nothing changed.
+
+`manage.py backup` runs nightly as a django-q2 schedule (`BACKUP_SCHEDULE`, default 01:30 UTC) keeping the newest
+`BACKUP_KEEP` backups in `BACKUP_ROOT`.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,20 +160,111 @@ def prune_backups(directory: Path | str, keep: int) -> list[Path]:
     return removed
 
 
+DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
+FILES_ARCHIVE = "files.tar.gz"
+
+
 def read_backup(path: Path | str) -> BackupInfo:
-    """Load and verify a backup's manifest and checksums."""
+    """Load and verify a backup's manifest and checksums (BackupError naming the damaged part)."""
     path = Path(path)
     manifest_file = path / MANIFEST
     if not manifest_file.is_file():
         raise BackupError(f"{path} is not a backup: it has no {MANIFEST}.")
-    manifest = json.loads(manifest_file.read_text())
-    if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"{path} has backup format {manifest.get('format')}; this version reads {FORMAT_VERSION}.")
-    for name, meta in manifest["files"].items():
+    try:
+        manifest = json.loads(manifest_file.read_text())
+        if manifest.get("format") != FORMAT_VERSION:
+            raise BackupError(f"{path} has backup format {manifest.get('format')}; this version reads "
+                              f"{FORMAT_VERSION}.")
+        created_at, vendor, files = manifest["created_at"], manifest["vendor"], manifest["files"]
+        checksums = {str(name): str(meta["sha256"]) for name, meta in files.items()}
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise BackupError(f"{manifest_file} is truncated or damaged (not the JSON a backup writes); "
+                          "choose another backup.") from None
+    needed = {DATABASE_FILES.get(vendor, ""), FILES_ARCHIVE}
+    if not needed <= set(checksums):
+        raise BackupError(f"{manifest_file} does not list {', '.join(sorted(needed - set(checksums)))}; "
+                          "the backup is incomplete, choose another one.")
+    for name, sha256 in checksums.items():
         file = path / name
-        if not file.is_file() or _sha256(file) != meta["sha256"]:
+        if not file.is_file() or _sha256(file) != sha256:
             raise BackupError(f"{file} is missing or damaged (checksum mismatch); choose another backup.")
-    return BackupInfo(path, manifest["created_at"], manifest["vendor"], manifest["files"])
+    return BackupInfo(path, created_at, vendor, files)
+
+
+def _verify_database_file(info: BackupInfo) -> None:
+    """Read the whole database file of the backup before anything is replaced (checksums only prove that it
+    is what was written, not that what was written is whole)."""
+    if info.vendor != connection.vendor:
+        raise BackupError(f"The backup is of a {info.vendor} database; this installation uses {connection.vendor}.")
+    file = info.path / DATABASE_FILES[info.vendor]
+    if info.vendor == "sqlite":
+        try:
+            probe = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+            try:
+                result = probe.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"{file} is not a readable SQLite database ({exc}); choose another backup.") from None
+        if not result or result[0] != "ok":
+            raise BackupError(f"{file} fails SQLite's integrity check ({result and result[0]}); choose another "
+                              "backup.")
+        return
+    tool = "pg_restore"
+    if shutil.which(tool) is None:
+        raise BackupError(f"{tool} is not installed; install the PostgreSQL client tools matching the server.")
+    result = subprocess.run([tool, "--file", os.devnull, str(file)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{file} is truncated or damaged ({result.stderr.strip()[:300]}); choose another backup.")
+
+
+def _stage_files(info: BackupInfo) -> dict[str, Path | None]:
+    """Unpack the artefacts next to their roots (same file system, so the swap is a rename).
+
+    Returns root name → staged directory (None when the backup holds none); BackupError if the archive is
+    truncated or damaged, with every staged directory removed again.
+    """
+    staged: dict[str, Path | None] = {}
+    try:
+        with tarfile.open(info.path / FILES_ARCHIVE, "r:gz") as tar:
+            members = tar.getmembers()  # reads the whole archive: a truncated one fails here
+            for name, root in _file_roots().items():
+                wanted = [m for m in members if m.name == name or m.name.startswith(name + "/")]
+                if not wanted:
+                    staged[name] = None
+                    continue
+                root.parent.mkdir(parents=True, exist_ok=True)
+                tmp = Path(tempfile.mkdtemp(prefix=f".restore-{name}-", dir=root.parent))
+                staged[name] = tmp
+                tar.extractall(tmp, members=wanted, filter="data")  # "data" refuses links/paths outside tmp
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+        _discard(staged)
+        raise BackupError(f"{info.path / FILES_ARCHIVE} is truncated or damaged ({type(exc).__name__}: {exc}); "
+                          "nothing was restored, choose another backup.") from None
+    return staged
+
+
+def _discard(staged: dict[str, Path | None]) -> None:
+    for tmp in staged.values():
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _swap_files(staged: dict[str, Path | None]) -> None:
+    """Put the staged artefacts in place by renames; the replaced ones are removed only after every swap."""
+    retired: list[Path] = []
+    for name, root in _file_roots().items():
+        if root.exists():
+            old = root.parent / f".replaced-{name}-{os.getpid()}"
+            shutil.rmtree(old, ignore_errors=True)
+            root.rename(old)
+            retired.append(old)
+        tmp = staged.get(name)
+        if tmp is not None:
+            Path(tmp, name).rename(root)
+            shutil.rmtree(tmp, ignore_errors=True)
+    for old in retired:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _restore_database(info: BackupInfo) -> None:
@@ -184,25 +284,16 @@ def _restore_database(info: BackupInfo) -> None:
           *args, str(info.path / "database.dump")], env)
 
 
-def _restore_files(info: BackupInfo) -> None:
-    roots = _file_roots()
-    with tarfile.open(info.path / "files.tar.gz", "r:gz") as tar:
-        members = tar.getmembers()
-        for name, root in roots.items():
-            if root.exists():
-                shutil.rmtree(root)
-            wanted = [m for m in members if m.name == name or m.name.startswith(name + "/")]
-            if not wanted:
-                continue
-            root.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(dir=root.parent) as tmp:
-                tar.extractall(tmp, members=wanted, filter="data")  # "data" refuses links/paths outside tmp
-                Path(tmp, name).rename(root)
-
-
 def restore_backup(path: Path | str) -> BackupInfo:
-    """Replace the database and the artefacts with the backup's (after verifying it whole)."""
+    """Replace the database and the artefacts with the backup's: every part is verified (and the artefacts
+    unpacked) before anything is touched, so a damaged backup changes nothing."""
     info = read_backup(path)
-    _restore_database(info)
-    _restore_files(info)
+    _verify_database_file(info)
+    staged = _stage_files(info)
+    try:
+        _restore_database(info)
+    except BaseException:
+        _discard(staged)
+        raise
+    _swap_files(staged)
     return info

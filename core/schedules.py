@@ -5,6 +5,7 @@ schedules that follow data, e.g. one per integration account). `register_schedul
 django-q2 Schedule rows by name and removes our stale ones, so re-running never duplicates anything.
 """
 
+import contextvars
 import importlib
 import logging
 from dataclasses import dataclass, field
@@ -16,6 +17,15 @@ from django.utils import timezone
 logger = logging.getLogger("salesforecast")
 
 SCHEDULE_PREFIX = "sf:"
+# Schedules a SCHEDULES callable could not build from a stored row (name → why), for register_schedules' report.
+_skipped: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("skipped_schedules", default=None)
+
+
+def report_skipped(name: str, reason: str) -> None:
+    """Called by a SCHEDULES callable that skips a bad row: counted and listed by register_schedules()."""
+    skipped = _skipped.get()
+    if skipped is not None:
+        skipped[name] = reason
 
 
 @dataclass(frozen=True)
@@ -51,12 +61,19 @@ def collect_schedule_specs() -> list[ScheduleSpec]:
     return specs
 
 
-def register_schedules() -> dict[str, int]:
-    """Make django-q2's schedules match the declared ones. Returns counts created/updated/unchanged/removed."""
+def register_schedules(skipped: dict[str, str] | None = None) -> dict[str, int]:
+    """Make django-q2's schedules match the declared ones. Returns counts created/updated/unchanged/removed/
+    skipped; pass a dict as `skipped` to learn which rows were skipped and why."""
     from django_q.models import Schedule
 
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0}
-    specs = collect_schedule_specs()
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "removed": 0, "skipped": 0}
+    skipped = {} if skipped is None else skipped
+    token = _skipped.set(skipped)
+    try:
+        specs = collect_schedule_specs()
+    finally:
+        _skipped.reset(token)
+    counts["skipped"] = len(skipped)
     for spec in specs:
         wanted = {
             "func": spec.func,
@@ -90,8 +107,17 @@ def register_schedules() -> dict[str, int]:
 
 
 def register_schedules_after_migrate(sender=None, **kwargs) -> None:
+    """After migrate: register the schedules, never failing the migration over them (the web container runs
+    migrate on start-up); a problem is logged and shown, and `manage.py setup_schedules` retries."""
     from core.roles import is_last_app
 
     if not is_last_app(sender):
-        return  # once per migrate
-    register_schedules()
+        return  # once per migrate, after every app migrated
+    skipped: dict[str, str] = {}
+    try:
+        register_schedules(skipped)
+    except Exception:  # noqa: BLE001 - a stored row must never keep the database from migrating
+        logger.exception("schedules could not be registered after migrate; run `manage.py setup_schedules`")
+        return
+    for name, reason in skipped.items():
+        logger.warning("schedule skipped: %s (%s)", name, reason)

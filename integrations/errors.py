@@ -39,6 +39,13 @@ class ConfigurationError(IntegrationError):
     hint = "Fix the account in the admin (Integrations → Accounts)."
 
 
+class DisallowedHost(ConfigurationError):
+    """The URL is not http(s) to an allowed address (integrations/safety.py): nothing was sent there."""
+
+    hint = ("Point the account at the server's public http(s) address; loopback and private hosts need "
+            "INTEGRATIONS_ALLOW_PRIVATE_HOSTS=true.")
+
+
 class AuthenticationFailed(IntegrationError):
     hint = "Check the login/password or API key stored for this account."
 

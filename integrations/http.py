@@ -3,7 +3,7 @@
 * timeouts (connect, read), overridable per account through `account.options`;
 * retries with exponential backoff and full jitter on connection errors, timeouts, 5xx and 429, honouring
   `Retry-After` and per-system headers (WB `X-Ratelimit-Retry` in s, MoySklad `X-Lognex-Retry-After` in ms);
-* a per-account token-bucket rate limiter, shared by every client of the account in this process, with
+* a per-account token-bucket rate limiter, shared by every client of the account in every process, with
   request weights (MoySklad counts some requests as 5 units);
 * a bound on the total time spent waiting, so a sync never sleeps for hours on a hostile Retry-After;
 * errors as IntegrationError subclasses naming account, method, URL path and status, never a secret:
@@ -29,6 +29,7 @@ import requests
 from django.conf import settings
 
 from integrations import errors
+from integrations.safety import BlockedAddress, UnsafeURL, check_url, guard_session
 
 logger = logging.getLogger("integrations")
 
@@ -38,6 +39,16 @@ SENSITIVE_QUERY_KEYS = frozenset(
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _REDACTED = "***"
+SNIPPET_CHARS = 120  # the most of an upstream error body ever quoted
+SNIPPET_READ_BYTES = 4096
+_NOT_PRINTABLE_RE = re.compile(r"[^\w\s.,:;!?'\"()\[\]{}<>=+\-*/#%&@$|~^`]", re.UNICODE)
+
+
+def sanitise_excerpt(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """One line of at most `limit` printable characters: control and odd characters become '?'."""
+    text = " ".join(text.split())
+    text = _NOT_PRINTABLE_RE.sub("?", text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def redact_url(url: str) -> str:
@@ -140,19 +151,14 @@ class TokenBucket:
             return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
 
-_buckets: dict[str, TokenBucket] = {}
-_buckets_lock = threading.Lock()
+def shared_bucket(key: str, rate_per_minute: float, capacity: float | None = None) -> Any:
+    """The account's bucket shared by every process (Redis when REDIS_URL is set, else the database): two
+    workers syncing one account together stay within its limit (integrations/limits.py)."""
+    from integrations.limits import shared_token_bucket
 
-
-def shared_bucket(key: str, rate_per_minute: float, capacity: float | None = None) -> TokenBucket:
-    """One bucket per account (key) and rate in this process, so parallel clients of an account share it."""
     rate = rate_per_minute / 60.0
     capacity = capacity or max(1.0, min(rate_per_minute, rate * 10))
-    with _buckets_lock:
-        bucket = _buckets.get(key)
-        if bucket is None or bucket.rate != rate or bucket.capacity != capacity:
-            bucket = _buckets[key] = TokenBucket(rate, capacity)
-        return bucket
+    return shared_token_bucket(key, rate, capacity)
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,9 @@ def config_for_account(account: Any, **defaults: Any) -> ClientConfig:
     """
     merged: dict[str, Any] = {**defaults, **getattr(settings, "INTEGRATIONS_HTTP", {})}
     options = getattr(account, "options", None) or {}
+    if not isinstance(options, dict):  # a row stored before options had a schema (integrations/options.py)
+        raise errors.ConfigurationError(f"options must be an object of settings, not {options!r}",
+                                        account=getattr(account, "name", ""))
     merged.update({k: v for k, v in options.items() if k in _CONFIG_KEYS})
     if getattr(account, "request_rate_per_minute", None):
         merged["rate_per_minute"] = account.request_rate_per_minute
@@ -212,7 +221,8 @@ class HttpClient:
         self.account_name = account_name
         self.base_url = base_url.rstrip("/") + "/"
         self.config = config or ClientConfig()
-        self.session = session or requests.Session()
+        # Every session talks through the SSRF guard (integrations/safety.py): public http(s) addresses only.
+        self.session = guard_session(session or requests.Session())
         self.session.headers.update({"User-Agent": "salesforecast/1.0", **(headers or {})})
         if auth is not None:
             self.session.auth = auth
@@ -264,6 +274,10 @@ class HttpClient:
         timeout: tuple[float, float] | None = None,
     ) -> requests.Response:
         url = self.url_for(path)
+        try:
+            check_url(url, field="URL", resolve=False)
+        except UnsafeURL as exc:
+            raise errors.DisallowedHost(str(exc), **self._where(method, url)) from None
         allowed = set(allow_statuses)
         retry = self.config.retry
         timeout = timeout or (self.config.connect_timeout, self.config.read_timeout)
@@ -279,6 +293,8 @@ class HttpClient:
                 self.requests_sent += 1
                 response = self.session.request(method, url, params=params, json=json, data=data, headers=headers,
                                                 timeout=timeout)
+            except BlockedAddress as exc:
+                raise errors.DisallowedHost(str(exc), **self._where(method, url)) from None
             except requests.Timeout:
                 failure = errors.UpstreamTimeout(
                     f"no answer within {timeout[1]:g} s (connect {timeout[0]:g} s) after {attempt} attempt(s)",
@@ -339,17 +355,21 @@ class HttpClient:
             return errors.UpstreamServerError(message, **where)
         return errors.UpstreamClientError(message, **where)
 
-    def snippet(self, response: requests.Response, limit: int = 300) -> str:
-        """A short, redacted, single-line quote of an error body (HTML pages are named, not quoted)."""
+    def snippet(self, response: requests.Response, limit: int = SNIPPET_CHARS) -> str:
+        """A short, redacted, single-line quote of an error body (HTML pages are named, not quoted).
+
+        The text ends up in run errors, the API and failure mails, so it is capped at `limit` characters of
+        printable text: whatever an upstream answers (a page, a dump, a script), only a hint of it is echoed.
+        """
         content_type = response.headers.get("Content-Type", "")
-        if "html" in content_type:
+        if "html" in content_type.lower():
             return "an HTML page (a proxy or web server answered, not the API)"
         try:
-            text = response.text
+            raw = response.content[:SNIPPET_READ_BYTES]
+            text = raw.decode(response.encoding or "utf-8", errors="replace")
         except Exception:  # noqa: BLE001 - a body we cannot decode is not worth failing over
             return ""
-        text = " ".join(text.split())[:limit]
-        return redact_text(text, self.secrets)
+        return sanitise_excerpt(redact_text(text, self.secrets), limit)
 
 
 def build_client(account: Any, *, headers: Mapping[str, str] | None = None, auth: Any = None,

@@ -126,3 +126,17 @@ class SyncCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account.name} {self.stream}: {self.value}"
+
+
+class RateLimitBucket(models.Model):
+    """Token-bucket state of one upstream rate limit, shared by every worker when Redis is not configured.
+
+    Written only by the single upsert statement in integrations/limits.py (atomic on SQLite and PostgreSQL).
+    """
+
+    bucket_key = models.CharField(max_length=200, unique=True)
+    tokens = models.FloatField()
+    updated = models.FloatField(help_text="Unix time of the last reservation.")
+
+    def __str__(self) -> str:
+        return f"{self.bucket_key}: {self.tokens:.2f}"

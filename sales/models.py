@@ -297,6 +297,7 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=255, blank=True, default="")
     size_bytes = models.PositiveBigIntegerField(default=0)
     create_missing = models.BooleanField(default=False, help_text="Create unknown locations and products.")
+    dry_run = models.BooleanField(default=False, help_text="Validate only (a large /validate/): nothing is written.")
     status = models.CharField(
         max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED, db_index=True
     )

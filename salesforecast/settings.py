@@ -157,8 +157,17 @@ ARTIFACTS_ROOT = Path(env.str("ARTIFACTS_ROOT", default=str(BASE_DIR / "var" / "
 # Backups (manage.py backup): where they go and how many are kept.
 BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+# When the nightly backup runs (UTC cron, a django-q2 schedule); empty: no scheduled backup.
+BACKUP_SCHEDULE = env.str("BACKUP_SCHEDULE", default="30 1 * * *")
 # Uploaded import files waiting for a background job.
 IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "var" / "imports")))
+# Import files (validate and upload, API, admin, CLI): over the inline size a file is validated or imported by a
+# worker; the other limits refuse a file with 413/422 before it can hold a worker for minutes.
+SALES_IMPORT_INLINE_MAX_BYTES = env.int("SALES_IMPORT_INLINE_MAX_BYTES", default=2 * 1024 * 1024)
+SALES_IMPORT_MAX_UPLOAD_BYTES = env.int("SALES_IMPORT_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
+SALES_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("SALES_IMPORT_MAX_UNCOMPRESSED_BYTES", default=128 * 1024 * 1024)
+SALES_IMPORT_MAX_ROWS = env.int("SALES_IMPORT_MAX_ROWS", default=2_000_000)
+SALES_IMPORT_MAX_COLUMNS = env.int("SALES_IMPORT_MAX_COLUMNS", default=200)
 
 # Public URL of this deployment, used in e-mails (password reset, sync failure links).
 SITE_URL = (env.str("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
@@ -200,6 +209,10 @@ if not CREDENTIALS_KEYS and DEBUG:
     # Dev-only: a key derived from the (dev) SECRET_KEY so the demo works without set-up. Never in production.
     _derived = hashlib.sha256(f"credentials:{SECRET_KEY}".encode()).digest()
     CREDENTIALS_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
+
+# Integration accounts send their credentials to their base_url: only public http(s) hosts unless this is on
+# (loopback and private addresses; the demo's and the tests' loopback fakes, an iiko server on the office LAN).
+INTEGRATIONS_ALLOW_PRIVATE_HOSTS = env.bool("INTEGRATIONS_ALLOW_PRIVATE_HOSTS", default=False)
 
 # CORS: explicit origins only; a wildcard is honoured in DEBUG alone.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -245,7 +258,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.StrictDjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -301,6 +314,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers every operation can give, documented once (salesforecast/api/schema.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "core.api.schema.document_error_responses"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     # Several apps have a `status` field with their own choices; name each set after its meaning.

@@ -19,6 +19,8 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Each test sees fresh answers; tests/core/test_read_cache.py switches the read cache on where it is the subject.
 os.environ.setdefault("API_CACHE_SECONDS", "0")
+# The upstream fakes listen on 127.0.0.1; tests/integrations/test_ssrf.py switches this off where it is the subject.
+os.environ.setdefault("INTEGRATIONS_ALLOW_PRIVATE_HOSTS", "true")
 
 from salesforecast.settings import *  # noqa: E402,F403
 

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from branches.models import Location
+from core.api.fields import NO_CONTROL_CHARACTERS
 
 # What a sync owns on a synced row: changed in the source system, never here.
 SYNCED_FIELDS = ("external_id", "parent", "code", "code_tco", "name", "type", "taxpayer_id_number", "branch",
@@ -8,8 +9,8 @@ SYNCED_FIELDS = ("external_id", "parent", "code", "code_tco", "name", "type", "t
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    source_name = serializers.CharField(source="source.name", read_only=True, default=None, allow_null=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    source_name = serializers.CharField(source="source.name", read_only=True, allow_null=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
     is_synced = serializers.SerializerMethodField()
 
     class Meta:
@@ -18,6 +19,7 @@ class LocationSerializer(serializers.ModelSerializer):
                   "is_active", "source", "source_name", "external_id", "is_synced", "tree_path", "depth",
                   "created_at", "updated_at", "synced_at"]
         read_only_fields = ["source", "tree_path", "depth", "created_at", "updated_at", "synced_at"]
+        extra_kwargs = {"name": NO_CONTROL_CHARACTERS, "code": NO_CONTROL_CHARACTERS}
 
     def get_is_synced(self, obj: Location) -> bool:
         return obj.source_id is not None

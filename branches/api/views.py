@@ -48,7 +48,7 @@ class LocationViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses=LocationSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ancestors(self, request, pk=None):
         """The chain from the root down to this location's parent (one query, not paginated)."""
         node = self.get_object()
@@ -64,7 +64,8 @@ class LocationViewSet(viewsets.ModelViewSet):
         ],
         responses=LocationTreeNodeSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    # Its own parameters only: the list's filters (is_active, q, …) do not apply to the tree and were ignored.
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def tree(self, request):
         """The tree as nested JSON: `[{id, name, …, children: [...]}]`, roots first; one query."""
         queryset = Location.objects.all()

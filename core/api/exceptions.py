@@ -1,6 +1,7 @@
 """JSON errors for API clients: never an HTML page, never a bare 500 for bad input or a conflict."""
 
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,6 +28,22 @@ class Unprocessable(exceptions.APIException):
     default_code = "unprocessable"
 
 
+_SQLITE_UNIQUE_RE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
+_POSTGRES_KEY_RE = re.compile(r"Key \(([^)]+)\)=")
+
+
+def unique_conflict_fields(exc: IntegrityError) -> list[str]:
+    """The fields of the unique constraint an IntegrityError broke (SQLite and PostgreSQL texts), else []."""
+    text = str(exc)
+    columns: list[str] = []
+    if match := _SQLITE_UNIQUE_RE.search(text):
+        columns = [part.rsplit(".", 1)[-1] for part in match.group(1).split(", ")]
+    elif "unique" in text.lower() and (match := _POSTGRES_KEY_RE.search(text)):
+        columns = [part.strip().strip('"') for part in match.group(1).split(",")]
+    # A foreign key column names its field without the _id suffix, as the API does.
+    return [c[:-3] if c.endswith("_id") else c for c in columns if c]
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DomainError):
         # Every service refusal, mapped once: status, code, field and hint come from the error itself.
@@ -45,6 +62,12 @@ def api_exception_handler(exc, context):
         )
     elif isinstance(exc, IntegrityError):
         logger.warning("integrity error answered 409", extra={"error": str(exc).splitlines()[0][:200]})
+        fields = unique_conflict_fields(exc)
+        if fields:
+            together = " and ".join(fields)
+            message = f"Another row already has this {together}; choose another value or edit that row."
+            return Response({"detail": message, **{name: [message] for name in fields}},
+                            status=status.HTTP_409_CONFLICT)
         return Response(
             {"detail": "The change conflicts with existing data (a unique or reference constraint)."},
             status=status.HTTP_409_CONFLICT,

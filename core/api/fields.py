@@ -1,7 +1,26 @@
 """Serializer fields shared by the apps' APIs."""
 
+import re
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+# C0 controls but tab and line breaks, DEL and C1 controls: invisible, and illegal in XLSX cells (a product name
+# holding one made every XLSX export of products fail).
+CONTROL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def refuse_control_characters(value: str) -> str:
+    """A field validator: names and codes must not hold control characters; the message says which one."""
+    match = CONTROL_CHARACTERS_RE.search(value or "")
+    if match:
+        raise serializers.ValidationError(
+            f"contains the control character U+{ord(match.group()):04X} at position {match.start() + 1}; "
+            "remove it (it is invisible and breaks spreadsheets).")
+    return value
+
+
+NO_CONTROL_CHARACTERS = {"validators": [refuse_control_characters]}
 
 
 @extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$",

@@ -9,7 +9,7 @@ from forecasting.services.runs import MAX_BACKTEST_FOLDS, MAX_HORIZON
 class ModelRunListSerializer(serializers.ModelSerializer):
     """A run as a row in a list: status and progress, no heavy JSON."""
 
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     progress = serializers.SerializerMethodField(help_text="Percent of the current stage done (null if unknown).")
     wape = serializers.SerializerMethodField(help_text="Backtest WAPE of LightGBM (null without a backtest).")
 

@@ -1,7 +1,6 @@
 """Forecasting API: runs (list, detail, start one), forecasts, accuracy aggregates, and the chart."""
 
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.exceptions import Conflict, Unprocessable
+from core.api.filters import StrictDjangoFilterBackend
 from core.api.serializers import DetailSerializer
 from forecasting.api.renderers import PNGRenderer
 from forecasting.api.serializers import (
@@ -117,7 +117,7 @@ class AccuracyView(GenericAPIView):
     queryset = ForecastAccuracyLog.objects.all()
     serializer_class = AccuracyGroupSerializer
     filterset_class = AccuracyFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictDjangoFilterBackend]
 
     @extend_schema(
         summary="WAPE, MAE, bias, 80 % coverage and count per group",

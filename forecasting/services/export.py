@@ -12,6 +12,7 @@ from forecasting.models import ModelRun
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.queries import forecasts_of
 from forecasting.services.scope import ForecastScope
+from sales.services.exports import xlsx_text
 
 Progress = Callable[[str, int, int], None]
 EXPORT_COLUMNS = ("location_code", "sku", "date", "yhat", "p10", "p50", "p90")
@@ -98,7 +99,7 @@ def _write_xlsx(rows, out: BinaryIO, total: int, progress: Progress | None) -> i
     sheet.append(list(EXPORT_COLUMNS))
 
     def text_cell(value: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=xlsx_text(value))
         cell.data_type = "s"  # never a formula, whatever the text starts with
         return cell
 

@@ -4,7 +4,8 @@ from rest_framework import serializers
 from core.api.fields import TimeOfDayField
 from integrations.choices import IntegrationKind, SyncMode, SyncStatus, SyncStream
 from integrations.models import IntegrationAccount, SyncRun
-from integrations.services.credentials import get_credentials, update_credentials
+from integrations.services.accounts import account_problems, apply_account_changes
+from integrations.services.credentials import get_credentials
 
 # The secrets each kind needs; anything else in `credentials` is refused (it would be stored unused).
 CREDENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
@@ -61,24 +62,22 @@ class IntegrationAccountSerializer(serializers.ModelSerializer):
         if self.instance is not None and "kind" in attrs and attrs["kind"] != self.instance.kind:
             raise serializers.ValidationError({"kind": [
                 "The kind of an account cannot change (its synced rows belong to it); create a new account."]})
+        request = self.context.get("request")
+        problems = account_problems(
+            kind=kind, base_url=attrs.get("base_url", getattr(self.instance, "base_url", "")),
+            options=attrs.get("options", getattr(self.instance, "options", {})), instance=self.instance,
+            new_secret_names=[k for k, v in secrets.items() if v], user=getattr(request, "user", None))
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
 
     def create(self, validated_data):
         secrets = validated_data.pop("credentials", None)
-        account = IntegrationAccount(**validated_data)
-        if secrets:
-            update_credentials(account, secrets, save=False)
-        account.save()
-        return account
+        return apply_account_changes(IntegrationAccount(), validated_data, secrets=secrets)
 
     def update(self, instance, validated_data):
         secrets = validated_data.pop("credentials", None)
-        for key, value in validated_data.items():
-            setattr(instance, key, value)
-        if secrets:
-            update_credentials(instance, secrets, save=False)
-        instance.save()
-        return instance
+        return apply_account_changes(instance, validated_data, secrets=secrets)
 
 
 class SyncRunSerializer(serializers.ModelSerializer):

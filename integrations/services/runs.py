@@ -169,6 +169,7 @@ def execute_run(run_id: int, *, listener: ProgressListener | None = None) -> Syn
                                    account=account.name)
         if not account.enabled:
             raise IntegrationError("the account was disabled after the run was queued", account=account.name)
+        _check_stored_options(account)
         outcome = connector(run, account, progress)
     except IntegrationError as exc:
         logger.warning("sync run failed", extra={"run_id": run.pk, "account": account.name, "stream": run.stream,
@@ -289,3 +290,14 @@ def enqueue_due_org_syncs(now: datetime | None = None) -> list[SyncRun]:
         if created:
             started.append(run)
     return started
+
+
+def _check_stored_options(account: IntegrationAccount) -> None:
+    """A row stored before options had a schema fails its run with a message naming the option, not a crash."""
+    from integrations.errors import ConfigurationError
+    from integrations.options import OptionsError, checked_options
+
+    try:
+        checked_options(account)
+    except OptionsError as exc:
+        raise ConfigurationError(f"the account's options are invalid ({exc})", account=account.name) from None

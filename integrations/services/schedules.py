@@ -12,9 +12,10 @@ the admin or the API moves, adds or removes the account's schedules at once, nev
 are keyed by name; stale `sf:` schedules are removed).
 
 The scheduled task runs the account's streams one after another in its worker (`sync_account_all_streams`):
-iiko holds one licence seat per session, and the per-account rate limits are shared in-process, so an
-account's streams never run side by side. Cron cannot say "from 08:30": the task checks the exact window again,
-and a live tick that finds a sync of the account still active is skipped instead of queueing up behind it.
+iiko holds one licence seat per session (the per-account rate limits are shared by every process through Redis
+or the database), and an account's streams never run side by side. Cron cannot say "from 08:30": the task checks
+the exact window again, and a live tick that finds a sync of the account still active is skipped instead of
+queueing up behind it.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from croniter import croniter
 from django.utils import timezone
 from django_q.models import Schedule
 
-from core.schedules import SCHEDULE_PREFIX, ScheduleSpec
+from core.schedules import SCHEDULE_PREFIX, ScheduleSpec, report_skipped
 from integrations.choices import ACTIVE_SYNC_STATUSES, IntegrationKind, SyncMode, SyncStream
 from integrations.models import IntegrationAccount, SyncRun
+from integrations.options import OptionsError, checked_options
 from integrations.registry import streams_for_kind
 
 logger = logging.getLogger("integrations")
@@ -60,13 +62,13 @@ def ordered_streams(kind: str, wanted: Any = None) -> list[str]:
 
 
 def full_streams(account: IntegrationAccount) -> list[str]:
-    """Streams of the daily full sync: all, or option `full_streams`."""
-    return ordered_streams(account.kind, (account.options or {}).get("full_streams"))
+    """Streams of the daily full sync: all, or option `full_streams` (OptionsError for a bad stored value)."""
+    return ordered_streams(account.kind, checked_options(account).get("full_streams"))
 
 
 def live_streams(account: IntegrationAccount) -> list[str]:
-    """Streams of the live sync: the kind's defaults, or option `live_streams`."""
-    wanted = (account.options or {}).get("live_streams")
+    """Streams of the live sync: the kind's defaults, or option `live_streams` (OptionsError for a bad value)."""
+    wanted = checked_options(account).get("live_streams")
     return ordered_streams(account.kind, LIVE_STREAMS.get(account.kind, ()) if wanted is None else wanted)
 
 
@@ -125,21 +127,36 @@ def next_run_of(cron: str, now: dt.datetime | None = None) -> dt.datetime:
 
 
 def account_schedule_specs(now: dt.datetime | None = None) -> list[ScheduleSpec]:
-    """The schedules every enabled account should have right now (what SCHEDULES returns for accounts)."""
+    """The schedules every enabled account should have right now (what SCHEDULES returns for accounts).
+
+    An account whose stored options or times cannot make a schedule is skipped and reported (a warning, and
+    `register_schedules()`'s "skipped"), so one bad row never stops `migrate` or `setup_schedules`.
+    """
     specs = []
     for account in IntegrationAccount.objects.filter(enabled=True).order_by("pk"):
-        if account.full_sync_enabled and full_streams(account):
-            cron = full_sync_cron(account)
-            specs.append(ScheduleSpec(name=schedule_name(account.pk, SyncMode.FULL), func=TASK,
-                                      schedule_type=Schedule.CRON, cron=cron,
-                                      kwargs={"account_id": account.pk, "mode": "full"},
-                                      next_run=next_run_of(cron, now)))
-        if account.live_sync_enabled and live_streams(account):
-            cron = live_sync_cron(account)
-            specs.append(ScheduleSpec(name=schedule_name(account.pk, SyncMode.INCREMENTAL), func=TASK,
-                                      schedule_type=Schedule.CRON, cron=cron,
-                                      kwargs={"account_id": account.pk, "mode": "incremental"},
-                                      next_run=next_run_of(cron, now)))
+        try:
+            specs.extend(_account_specs(account, now))
+        except (OptionsError, ValueError, TypeError, AttributeError, KeyError) as exc:
+            reason = f"account #{account.pk} {account.name!r}: {exc}"
+            logger.warning("account schedules skipped: %s", reason, extra={"account": account.name})
+            report_skipped(f"integrations.account-{account.pk}", reason)
+    return specs
+
+
+def _account_specs(account: IntegrationAccount, now: dt.datetime | None) -> list[ScheduleSpec]:
+    specs = []
+    if account.full_sync_enabled and full_streams(account):
+        cron = full_sync_cron(account)
+        specs.append(ScheduleSpec(name=schedule_name(account.pk, SyncMode.FULL), func=TASK,
+                                  schedule_type=Schedule.CRON, cron=cron,
+                                  kwargs={"account_id": account.pk, "mode": "full"},
+                                  next_run=next_run_of(cron, now)))
+    if account.live_sync_enabled and live_streams(account):
+        cron = live_sync_cron(account)
+        specs.append(ScheduleSpec(name=schedule_name(account.pk, SyncMode.INCREMENTAL), func=TASK,
+                                  schedule_type=Schedule.CRON, cron=cron,
+                                  kwargs={"account_id": account.pk, "mode": "incremental"},
+                                  next_run=next_run_of(cron, now)))
     return specs
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from integrations.choices import ACTIVE_SYNC_STATUSES, SyncMode, SyncStatus
 from integrations.models import IntegrationAccount, SyncCursor, SyncRun
+from integrations.options import OptionsError
 from integrations.services.schedules import (
     full_streams,
     full_sync_cron,
@@ -101,7 +102,10 @@ def sync_status(accounts: list[IntegrationAccount] | None = None, now: dt.dateti
     for account in accounts:
         full_on = account.enabled and account.full_sync_enabled
         live_on = account.enabled and account.live_sync_enabled
-        full_set, live_set = set(full_streams(account)), set(live_streams(account))
+        try:
+            full_set, live_set = set(full_streams(account)), set(live_streams(account))
+        except OptionsError:  # a bad stored row has no schedules (they are skipped); still show its runs
+            full_set, live_set = set(), set()
         next_full = scheduled.get((account.pk, str(SyncMode.FULL))) if full_on else None
         next_live = scheduled.get((account.pk, str(SyncMode.INCREMENTAL))) if live_on else None
         streams = []

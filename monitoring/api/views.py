@@ -209,6 +209,8 @@ class HistoryView(APIView):
         maximum = int(conf.get("MONITORING_HISTORY_MAX_LIMIT"))
         raw = request.query_params.get("limit", "").strip()
         limit = int(conf.get("MONITORING_HISTORY_DEFAULT_LIMIT"))
+        if "limit" in request.query_params and not raw:
+            raise ValidationError({"limit": ["An empty limit is not a number; leave the parameter out or give one."]})
         if raw:
             try:
                 limit = int(raw)

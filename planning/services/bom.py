@@ -275,7 +275,7 @@ def validate_bom_draft(draft: DraftBom, graph: BomGraph | None = None) -> list[B
                 BomProblemCode.DUPLICATE_COMPONENT,
                 f"Line {index + 1} of {root}: {sku} is already on line {seen_components[line.component_id] + 1}; "
                 "merge the two lines.",
-                path, index, draft.bom_id, severity="warning",
+                path, index, draft.bom_id,  # an error: MRP would count one of the two lines or both, silently
             ))
         else:
             seen_components[line.component_id] = index

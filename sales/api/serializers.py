@@ -4,6 +4,7 @@ from django.db import transaction
 from rest_framework import serializers
 
 from branches.models import Location
+from core.api.fields import NO_CONTROL_CHARACTERS
 from sales.choices import ImportKind
 from sales.models import (
     Customer,
@@ -23,11 +24,12 @@ NON_NEGATIVE = {"min_value": Decimal(0)}
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, allow_null=True)
+    parent_name = serializers.CharField(source="parent.name", read_only=True, allow_null=True)
 
     class Meta:
         model = ProductCategory
         fields = ["id", "code", "name", "parent", "parent_name"]
+        extra_kwargs = {"code": NO_CONTROL_CHARACTERS, "name": NO_CONTROL_CHARACTERS}
 
     def validate_parent(self, parent):
         instance = self.instance
@@ -56,7 +58,7 @@ class BarcodeListField(serializers.ListField):
 
 
 class ProductSerializer(serializers.ModelSerializer):
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None, allow_null=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, allow_null=True)
     barcodes = BarcodeListField(
         child=serializers.CharField(max_length=64), required=False,
         help_text="Barcodes of the product; on write, the complete list.",
@@ -70,6 +72,7 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["id", "sku", "name", "kind", "category", "category_name", "unit", "list_price", "is_active",
                   "lot_tracked", "requires_inspection", "barcodes", "source_refs", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"sku": NO_CONTROL_CHARACTERS, "name": NO_CONTROL_CHARACTERS, "unit": NO_CONTROL_CHARACTERS}
 
     def validate_barcodes(self, barcodes: list[str]) -> list[str]:
         cleaned = list(dict.fromkeys(b.strip() for b in barcodes if b.strip()))
@@ -131,7 +134,7 @@ class StockLevelSerializer(serializers.ModelSerializer):
 
 class DemandDriverSerializer(serializers.ModelSerializer):
     location_code = serializers.CharField(source="location.code", read_only=True)
-    sku = serializers.CharField(source="product.sku", read_only=True, default=None, allow_null=True)
+    sku = serializers.CharField(source="product.sku", read_only=True, allow_null=True)
     planned_price = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True,
                                              **NON_NEGATIVE)
 
@@ -183,8 +186,8 @@ class OrderLineSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    location_code = serializers.CharField(source="location.code", read_only=True, default=None, allow_null=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None, allow_null=True)
+    location_code = serializers.CharField(source="location.code", read_only=True, allow_null=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, allow_null=True)
     line_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -242,11 +245,11 @@ class OrderWriteSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
 
     class Meta:
         model = ImportJob
-        fields = ["id", "kind", "original_name", "size_bytes", "create_missing", "status", "progress",
+        fields = ["id", "kind", "original_name", "size_bytes", "create_missing", "dry_run", "status", "progress",
                   "rows_processed", "report", "error", "created_by", "created_at", "started_at", "finished_at"]
         read_only_fields = fields
 
@@ -283,6 +286,14 @@ class ImportReportSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     dry_run = serializers.BooleanField()
     applied = serializers.BooleanField()
+
+
+class FileProblemSerializer(serializers.Serializer):
+    """A file refused as a whole: over a limit (413) or unreadable (422), and where reading stopped."""
+
+    detail = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True)
 
 
 class UploadResultSerializer(serializers.Serializer):

@@ -52,8 +52,12 @@ from sales.services.exports import build_template, export_rows, write_csv, write
 from sales.services.file_import import import_file
 from sales.services.import_jobs import (
     ImportStorageFull,
+    ImportTooLarge,
+    check_upload_size,
     create_import_job,
     enqueue_import_job,
+    inline_max_bytes,
+    max_upload_bytes,
     run_import_job,
     runs_in_background,
 )
@@ -237,22 +241,63 @@ class _JsonOnlyNegotiation:
         return renderer, renderer.media_type
 
 
+def _oversized_body(request) -> Response | None:
+    """413 before the body is read when the request announces more than an upload may hold (plus form overhead),
+    so a 2 GB upload is refused at once instead of being spooled to disk first."""
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    limit = max_upload_bytes()
+    if announced > limit + 64 * 1024:
+        return Response({"detail": f"The request is {announced / 1048576:,.1f} MB; files may be at most "
+                                   f"{limit / 1048576:,.1f} MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) "
+                                   "or split it into smaller files.", "row": None, "column": ""}, status=413)
+    return None
+
+
 class ImportValidateView(APIView):
     """Validate a file without writing anything: `{rows, valid, errors: [{row, column, message}], …}`."""
 
     parser_classes = [MultiPartParser, FormParser]
     required_permissions = {"POST": ["sales.add_importjob"]}
 
-    @extend_schema(request={"multipart/form-data": s.ImportRequestSerializer}, responses=s.ImportReportSerializer,
-                   tags=["import-export"])
+    @extend_schema(
+        request={"multipart/form-data": s.ImportRequestSerializer},
+        responses={200: s.ImportReportSerializer, 202: s.UploadResultSerializer,
+                   413: s.FileProblemSerializer, 422: s.FileProblemSerializer},
+        tags=["import-export"],
+        description="Small files are validated at once (200 with the report). Files over the inline limit "
+                    "(SALES_IMPORT_INLINE_MAX_BYTES) become a validation job: 202 with the job; poll "
+                    "`GET /api/v1/import-export/jobs/{id}/` for its report. A file over a limit is a 413, one "
+                    "that cannot be read at all (damaged, not text, not a workbook) a 422 naming the problem "
+                    "and the row.")
     def post(self, request):
+        if oversized := _oversized_body(request):
+            return oversized
         params = s.ImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]
         _require_kind_permission(request.user, kind, write=True)
         upload = params.validated_data["file"]
+        try:
+            check_upload_size(upload)
+        except ImportTooLarge as exc:
+            return Response({"detail": str(exc), "row": None, "column": ""}, status=413)
+        if (upload.size or 0) > inline_max_bytes():
+            try:
+                job = create_import_job(kind=kind, upload=upload, user=request.user, dry_run=True,
+                                        create_missing=params.validated_data["create_missing"])
+            except ImportStorageFull as exc:
+                raise InsufficientStorage(str(exc)) from None
+            enqueue_import_job(job)
+            return Response({"job": s.ImportJobSerializer(job).data, "report": None}, status=status.HTTP_202_ACCEPTED)
         report = import_file(upload, kind=kind, name=upload.name or "", dry_run=True,
                              create_missing=params.validated_data["create_missing"])
+        if report.file_status:
+            error = report.errors[0]
+            return Response({"detail": error["message"], "row": error["row"], "column": error["column"]},
+                            status=report.file_status)
         return Response(report.as_dict())
 
 
@@ -275,11 +320,17 @@ class ImportUploadView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": s.ImportRequestSerializer},
-        responses={201: s.UploadResultSerializer, 202: s.UploadResultSerializer, 400: s.UploadResultSerializer,
+        responses={201: s.UploadResultSerializer, 202: s.UploadResultSerializer,
+                   400: OpenApiResponse(OpenApiTypes.OBJECT, description=(
+                       "Either `{job, report}` (the file was read and rows were rejected: nothing written) or "
+                       "`{<parameter>: [messages]}` (the request itself was wrong, e.g. no file or an unknown kind).")),
+                   413: s.FileProblemSerializer,
                    507: OpenApiResponse(description="No disk space to store the file; nothing was stored.")},
         tags=["import-export"],
     )
     def post(self, request):
+        if oversized := _oversized_body(request):
+            return oversized
         params = s.ImportRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]
@@ -287,6 +338,8 @@ class ImportUploadView(APIView):
         try:
             job = create_import_job(kind=kind, upload=params.validated_data["file"], user=request.user,
                                     create_missing=params.validated_data["create_missing"])
+        except ImportTooLarge as exc:
+            return Response({"detail": str(exc), "row": None, "column": ""}, status=413)
         except ImportStorageFull as exc:
             raise InsufficientStorage(str(exc)) from None
         if runs_in_background(job):

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from sales.choices import ProductKind
 from sales.models import Product, ProductBarcode, ProductCategory, ProductSourceRef
-from sales.services.parsing import is_empty, parse_bool, parse_number, parse_text, to_decimal
+from sales.services.parsing import is_empty, parse_bool, parse_number, parse_text, strip_control_characters, to_decimal
 from sales.services.reports import IngestReport, Rollback, chunks
 
 LOOKUP_CHUNK = 500
@@ -58,7 +58,7 @@ def upsert_categories(
         if code in rows:
             report.add_error(row_no, "code", f"duplicate category code {code!r}: also on row {rows[code][0]}")
             continue
-        name = None if is_empty(row.get("name")) else str(row["name"]).strip()[:255]
+        name = None if is_empty(row.get("name")) else strip_control_characters(str(row["name"])).strip()[:255]
         parent = None if is_empty(row.get("parent_code")) else str(row["parent_code"]).strip()
         if parent == code:
             report.add_error(row_no, "parent_code", f"category {code!r} cannot be its own parent")
@@ -173,9 +173,9 @@ class _ProductBatch:
             except ValueError as exc:
                 report.add_error(row_no, "is_active", str(exc))
         if not is_empty(row.get("category_code")):
-            item["category_code"] = str(row["category_code"]).strip()[:64]
+            item["category_code"] = strip_control_characters(str(row["category_code"])).strip()[:64]
             if not is_empty(row.get("category_name")):
-                item["category_name"] = str(row["category_name"]).strip()[:255]
+                item["category_name"] = strip_control_characters(str(row["category_name"])).strip()[:255]
         barcodes = row.get("barcodes")
         if is_empty(barcodes) if not isinstance(barcodes, (list, tuple, set)) else not barcodes:
             barcodes = [row.get("barcode")] if not is_empty(row.get("barcode")) else []

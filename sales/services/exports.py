@@ -114,6 +114,16 @@ def write_csv(headers: list[str], rows: Iterator[list[Any]]) -> Iterator[str]:
         yield writer.writerow(row)
 
 
+def xlsx_text(value: Any) -> Any:
+    """Text a worksheet can hold: characters XLSX forbids (controls stored before input refused them) are
+    written as a visible escape, e.g. `\\x07`, instead of failing the whole export."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
+
+
 def write_xlsx(headers: list[str], rows: Iterator[list[Any]], target: io.BufferedIOBase | str) -> int:
     """A write-only workbook (constant memory per row); returns the number of data rows written."""
     import openpyxl
@@ -126,7 +136,7 @@ def write_xlsx(headers: list[str], rows: Iterator[list[Any]], target: io.Buffere
         if count >= XLSX_MAX_ROWS:
             raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in one sheet; export CSV or narrow "
                              "the filters")
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        sheet.append([float(v) if isinstance(v, Decimal) else xlsx_text(v) for v in row])
         count += 1
     workbook.save(target)
     return count

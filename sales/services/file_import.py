@@ -41,8 +41,8 @@ def import_file(
         table = open_table(fileobj, name)
         header_map = map_headers(kind, table.headers)
     except FileFormatError as exc:
-        report = IngestReport(dry_run=dry_run)
-        report.add_error(1, exc.column, str(exc))
+        report = IngestReport(dry_run=dry_run, file_status=exc.status)
+        report.add_error(exc.row or 1, exc.column, str(exc))
         return report
     rows = read_rows(table, header_map)
 
@@ -64,8 +64,8 @@ def import_file(
         else:
             report = import_branches(rows, **common)
     except FileFormatError as exc:  # a broken line in the middle of a CSV: the transaction was rolled back
-        report = IngestReport(dry_run=dry_run)
-        report.add_error(None, exc.column, str(exc))
+        report = IngestReport(dry_run=dry_run, file_status=exc.status)
+        report.add_error(exc.row, exc.column, str(exc))
         return report
     if header_map.ignored:
         report.warnings.append(f"ignored column(s) the {kind} layout does not use: {', '.join(header_map.ignored)}")

@@ -40,10 +40,33 @@ class ImportStorageFull(Exception):
     """The upload does not fit on the disk holding IMPORTS_ROOT; nothing was stored (the API answers 507)."""
 
 
-def create_import_job(*, kind: str, upload: UploadedFile, user=None, create_missing: bool = False) -> ImportJob:
-    """Store the uploaded file and a queued job for it (ImportStorageFull, with nothing stored, if the disk is full)."""
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "SALES_IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+
+
+class ImportTooLarge(Exception):
+    """The upload is over SALES_IMPORT_MAX_UPLOAD_BYTES; nothing was stored (the API answers 413)."""
+
+
+def check_upload_size(upload: UploadedFile) -> None:
+    """ImportTooLarge for a file over the upload limit, before anything reads or stores it."""
+    limit = max_upload_bytes()
+    if (upload.size or 0) > limit:
+        raise ImportTooLarge(
+            f"{upload.name!r} is {upload.size / 1048576:,.1f} MB; files may be at most {limit / 1048576:,.1f} MB "
+            "(SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) or split it into smaller files.")
+
+
+def create_import_job(*, kind: str, upload: UploadedFile, user=None, create_missing: bool = False,
+                      dry_run: bool = False) -> ImportJob:
+    """Store the uploaded file and a queued job for it (ImportStorageFull, with nothing stored, if the disk is full).
+
+    `dry_run` makes it a validation job (a large /validate/): the worker reports and writes nothing.
+    """
+    check_upload_size(upload)
     job = ImportJob(kind=kind, original_name=(upload.name or "")[:255], size_bytes=upload.size or 0,
-                    create_missing=create_missing, created_by=user if getattr(user, "pk", None) else None)
+                    create_missing=create_missing, dry_run=dry_run,
+                    created_by=user if getattr(user, "pk", None) else None)
     try:
         job.file.save(upload.name or f"{kind}.csv", upload, save=False)
     except OSError as exc:
@@ -117,7 +140,7 @@ def run_import_job(job_id: int) -> ImportJob:
     try:
         with job.file.open("rb") as handle:
             report = import_file(handle, kind=job.kind, name=job.original_name, create_missing=job.create_missing,
-                                 progress=writer)
+                                 dry_run=job.dry_run, progress=writer)
     except Exception as exc:
         logger.exception("import job failed", extra={"job": job.pk})
         job.status, job.error = ImportJobStatus.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
@@ -129,7 +152,8 @@ def run_import_job(job_id: int) -> ImportJob:
     job.report = report.as_dict()
     job.rows_processed = report.rows
     job.progress = 100.0
-    job.status = ImportJobStatus.SUCCEEDED if report.applied else ImportJobStatus.REJECTED
+    done = report.applied or (job.dry_run and report.valid)
+    job.status = ImportJobStatus.SUCCEEDED if done else ImportJobStatus.REJECTED
     job.finished_at = timezone.now()
     job.save(update_fields=["report", "rows_processed", "progress", "status", "finished_at"])
     logger.info("import job finished", extra={"job": job.pk, "status": job.status, "rows": report.rows})

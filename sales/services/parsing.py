@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -148,11 +149,22 @@ def parse_datetime(value: Any) -> dt.datetime:
     return result
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS_RE = re.compile(r"[\t\r\n]+")
+
+
+def strip_control_characters(text: str) -> str:
+    """Tabs and line breaks become a space, other control characters go: files and upstreams send them, and
+    one in a name made every XLSX export fail."""
+    return _CONTROL_RE.sub("", _BREAKS_RE.sub(" ", text))
+
+
 def parse_text(value: Any, *, max_length: int) -> str:
-    """Trimmed text; a leading apostrophe that an export added against formula injection is removed."""
+    """Trimmed text without control characters; a leading apostrophe that an export added against formula
+    injection is removed."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheets turn codes like 1001 into 1001.0
-    text = str(value).strip()
+    text = strip_control_characters(str(value)).strip()
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         text = text[1:]
     if len(text) > max_length:

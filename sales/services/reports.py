@@ -29,6 +29,8 @@ class IngestReport:
     dry_run: bool = False
     applied: bool = False
     max_errors: int = field(default=1000, repr=False)
+    # The HTTP status of a file that could not be read at all (413 over a limit, 422 damaged); not serialised.
+    file_status: int | None = field(default=None, repr=False)
 
     @property
     def valid(self) -> bool:
@@ -42,6 +44,7 @@ class IngestReport:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("max_errors")
+        data.pop("file_status")
         data["valid"] = self.valid
         # Long lists of created codes are summarised; the counts stay exact.
         for key in ("locations_created", "products_created"):

@@ -18,9 +18,13 @@ import gzip
 import io
 import shutil
 import tempfile
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
+
+from django.conf import settings
 
 from sales.choices import ImportKind
 from sales.services.parsing import is_empty
@@ -33,11 +37,71 @@ csv.field_size_limit(1024 * 1024)
 
 
 class FileFormatError(ValueError):
-    """The file as a whole cannot be read (wrong delimiter, missing columns, not CSV/XLSX)."""
+    """The file as a whole cannot be read (wrong delimiter, missing columns, not CSV/XLSX, damaged).
 
-    def __init__(self, message: str, column: str = "") -> None:
+    `status` is the HTTP status an API answers with when this is all there is to say about a file (422);
+    `row` the line or spreadsheet row where reading stopped, when there is one.
+    """
+
+    status = 422
+
+    def __init__(self, message: str, column: str = "", row: int | None = None) -> None:
         super().__init__(message)
         self.column = column
+        self.row = row
+
+
+class FileTooLarge(FileFormatError):
+    """The file is over one of the import limits (SALES_IMPORT_MAX_*): nothing more of it is read."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one import file may hold; a workbook that unpacks to 200 MB must not hold a worker for minutes."""
+
+    uncompressed_bytes: int
+    rows: int
+    columns: int
+
+    @classmethod
+    def from_settings(cls) -> ImportLimits:
+        return cls(
+            uncompressed_bytes=int(getattr(settings, "SALES_IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)),
+            rows=int(getattr(settings, "SALES_IMPORT_MAX_ROWS", 2_000_000)),
+            columns=int(getattr(settings, "SALES_IMPORT_MAX_COLUMNS", 200)),
+        )
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+class _LimitedReader(io.RawIOBase):
+    """Stops reading a decompressed stream past `limit` bytes (a gzip bomb) and names damaged archives."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self.raw = raw
+        self.limit = limit
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.raw.read(len(buffer))
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise FileFormatError(f"the gzip file is truncated or damaged ({exc or type(exc).__name__}); "
+                                  "compress it again and upload the whole file") from None
+        self.count += len(data)
+        if self.count > self.limit:
+            raise FileTooLarge(f"the file unpacks to more than {_mb(self.limit)} "
+                               "(SALES_IMPORT_MAX_UNCOMPRESSED_BYTES); split it into smaller files")
+        size = len(data)
+        buffer[:size] = data
+        return size
 
 
 @dataclass(frozen=True)
@@ -241,20 +305,55 @@ def _file_size(fileobj: IO[bytes]) -> int:
         return 0
 
 
-def open_table(fileobj: IO[bytes], name: str = "") -> Table:
-    """Detect gzip, XLSX or CSV (by content, not by name) and return the header and a row stream."""
+def open_table(fileobj: IO[bytes], name: str = "", limits: ImportLimits | None = None) -> Table:
+    """Detect gzip, XLSX or CSV (by content, not by name) and return the header and a row stream.
+
+    Every way a file can be broken (damaged gzip or zip, bytes that are not text, over a limit) is a
+    FileFormatError naming the problem and, where there is one, the row: never another exception.
+    """
+    limits = limits or ImportLimits.from_settings()
     size = _file_size(fileobj)
     counter = CountingReader(fileobj)
     stream: IO[bytes] = io.BufferedReader(counter, buffer_size=1024 * 1024)
     head = stream.peek(4)[:4]
     if head[:2] == GZIP_MAGIC:
-        stream = io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"), buffer_size=1024 * 1024)
+        limited = _LimitedReader(gzip.GzipFile(fileobj=stream, mode="rb"), limits.uncompressed_bytes)
+        stream = io.BufferedReader(limited, buffer_size=1024 * 1024)
         head = stream.peek(4)[:4]
     if head == ZIP_MAGIC:
-        return _open_xlsx(stream, counter, size)
-    if name.lower().endswith((".xlsx", ".xlsx.gz")):
+        table = _open_xlsx(stream, counter, size, limits)
+    elif name.lower().endswith((".xlsx", ".xlsx.gz")):
         raise FileFormatError("the file is named .xlsx but is not an Excel workbook")
-    return _open_csv(stream, counter, size)
+    else:
+        table = _open_csv(stream, counter, size)
+    if len(table.headers) > limits.columns:
+        raise FileTooLarge(f"the header has {len(table.headers):,} columns, more than the {limits.columns:,} "
+                           "allowed (SALES_IMPORT_MAX_COLUMNS)", row=1)
+    table.rows = _guarded_rows(table.rows, limits, table.format)
+    return table
+
+
+def _guarded_rows(rows: Iterator[tuple[int, list[Any]]], limits: ImportLimits, fmt: str
+                  ) -> Iterator[tuple[int, list[Any]]]:
+    """The row stream with the row/column limits applied and read errors turned into FileFormatError."""
+    count, number = 0, 1
+    try:
+        for number, values in rows:
+            count += 1
+            if count > limits.rows:
+                raise FileTooLarge(f"the file has more than {limits.rows:,} rows (SALES_IMPORT_MAX_ROWS); "
+                                   "split it into smaller files", row=number)
+            if len(values) > limits.columns and any(not is_empty(v) for v in values[limits.columns:]):
+                raise FileTooLarge(f"row {number} has {len(values):,} values, more than the {limits.columns:,} "
+                                   "columns allowed (SALES_IMPORT_MAX_COLUMNS)", row=number)
+            yield number, values
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start:exc.start + 1].hex() if isinstance(exc.object, bytes | bytearray) else "?"
+        raise FileFormatError(f"after row {number}: byte 0x{bad} is not {exc.encoding} text; the file mixes "
+                              "encodings — save it again as UTF-8 (CSV UTF-8 in Excel)", row=number + 1) from None
+    except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as exc:
+        raise FileFormatError(f"after row {number}: the file is truncated or damaged ({type(exc).__name__}); "
+                              "upload the whole file again", row=number + 1) from None
 
 
 def _decode(sample: bytes) -> str:
@@ -264,11 +363,32 @@ def _decode(sample: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = sample[:exc.start].count(b"\n") + 1
+        raise FileFormatError(f"line {line}: byte 0x{sample[exc.start]:02x} is neither UTF-8 nor Windows-1251 "
+                              "text; save the file as UTF-8 (CSV UTF-8 in Excel)", row=line) from None
     raise FileFormatError("the file is neither UTF-8 nor Windows-1251 text, nor an XLSX workbook")
 
 
+def _check_text(values: list[str], line: int, encoding: str) -> None:
+    """FileFormatError naming the line and the byte when a value holds bytes that were not `encoding` text."""
+    try:
+        "".join(values).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        byte = ord(exc.object[exc.start]) - 0xDC00
+        name = "UTF-8" if encoding.startswith("utf-8") else "Windows-1251"
+        raise FileFormatError(f"line {line}: byte 0x{byte:02x} is not {name} text; the file mixes encodings — "
+                              "save it again as UTF-8 (CSV UTF-8 in Excel)", row=line) from None
+
+
 def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
-    sample = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+    try:
+        sample = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise FileFormatError(f"the gzip file is truncated or damaged ({type(exc).__name__}); "
+                              "compress it again and upload the whole file") from None
     if b"\x00" in sample:
         raise FileFormatError("the file is binary, not CSV or XLSX")
     encoding = _decode(sample)
@@ -276,7 +396,9 @@ def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
     first_line = text_sample.splitlines()[0] if text_sample.strip() else ""
     counts = {d: first_line.count(d) for d in DELIMITERS}
     delimiter = max(DELIMITERS, key=lambda d: counts[d]) if any(counts.values()) else ","
-    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    # Bytes that are not `encoding` text (cp1251 after the sniffed first 64 KB of a UTF-8 file) become lone
+    # surrogates, so the row holding them is named exactly instead of the decoder's read-ahead position.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     reader = csv.reader(text, delimiter=delimiter)
     try:
         headers = next(reader)
@@ -284,12 +406,14 @@ def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
         raise FileFormatError("the file is empty") from None
     except csv.Error as exc:
         raise FileFormatError(f"the header line cannot be read as CSV: {exc}") from None
+    _check_text(headers, 1, encoding)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
             for values in reader:
                 if not values or (len(values) == 1 and not values[0].strip()):
                     continue
+                _check_text(values, reader.line_num, encoding)
                 yield reader.line_num, values
         except csv.Error as exc:
             raise FileFormatError(f"line {reader.line_num}: {exc}") from None
@@ -297,25 +421,43 @@ def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
     return Table(format="csv", headers=headers, rows=rows(), counter=counter, size=size, delimiter=delimiter)
 
 
-def _open_xlsx(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
+def _check_workbook_archive(seekable: IO[bytes], limits: ImportLimits) -> None:
+    """Refuse a damaged zip, or one that unpacks to more than the limit, before openpyxl inflates it."""
+    try:
+        with zipfile.ZipFile(seekable) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise FileFormatError(f"the file starts like an XLSX workbook but is not a valid one ({exc}); "
+                              "save it again from Excel, or upload it as CSV") from None
+    finally:
+        seekable.seek(0)
+    if unpacked > limits.uncompressed_bytes:
+        raise FileTooLarge(f"the workbook unpacks to {_mb(unpacked)}, more than {_mb(limits.uncompressed_bytes)} "
+                           "(SALES_IMPORT_MAX_UNCOMPRESSED_BYTES); save the data as CSV or split it")
+
+
+def _open_xlsx(stream: IO[bytes], counter: CountingReader, size: int, limits: ImportLimits) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     # openpyxl needs a seekable file; a gzipped workbook is spooled to a temporary file first.
     seekable: IO[bytes]
-    if isinstance(stream, io.BufferedReader) and isinstance(stream.raw, gzip.GzipFile):
+    if isinstance(stream, io.BufferedReader) and isinstance(stream.raw, _LimitedReader):
         seekable = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - closed with the workbook
         shutil.copyfileobj(stream, seekable)
         seekable.seek(0)
     else:
         seekable = counter.raw
         seekable.seek(0)
+    _check_workbook_archive(seekable, limits)
     try:
         workbook = openpyxl.load_workbook(seekable, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise FileFormatError(f"the workbook cannot be read: {exc}") from None
     sheet = workbook["data"] if "data" in workbook.sheetnames else workbook.worksheets[0]
-    values_iter = sheet.iter_rows(values_only=True)
+    # Read-only mode pads every row to the sheet's declared width (16,384 columns in some files): read one column
+    # past the limit, enough to tell that a row is too wide.
+    values_iter = sheet.iter_rows(values_only=True, max_col=limits.columns + 1)
     headers: list[Any] = []
     header_row = 0
     for header_row, values in enumerate(values_iter, start=1):  # noqa: B007 - header_row used below
@@ -334,7 +476,10 @@ def _open_xlsx(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
                 counter.bytes_read = int(size * min(1.0, number / max(sheet.max_row or number, 1)))
                 if all(is_empty(v) for v in values):
                     continue
-                yield number, list(values)
+                values = list(values)
+                while values and is_empty(values[-1]):  # read-only mode pads rows to the sheet's width
+                    values.pop()
+                yield number, values
         finally:
             workbook.close()
 

@@ -33,7 +33,7 @@ def test_schedule_registration_is_idempotent_and_follows_declarations(monkeypatc
     first = register_schedules()
     assert first["created"] == 2
     again = register_schedules()
-    assert again == {"created": 0, "updated": 0, "unchanged": 2, "removed": 0}
+    assert again == {"created": 0, "updated": 0, "unchanged": 2, "removed": 0, "skipped": 0}
     assert Schedule.objects.filter(name__startswith="sf:test.").count() == 2
 
     specs[0] = ScheduleSpec(name="test.every-15", func="monitoring.tasks.example", schedule_type=Schedule.MINUTES,

@@ -136,7 +136,18 @@ def test_scrap_out_of_range_and_duplicates(build, planner):
     body = _validate(planner, parent, [{"component": part.pk, "quantity": "1", "scrap_percent": "100"},
                                        {"component": part.pk, "quantity": "1"}])
     codes = {(p["code"], p["severity"]) for p in body["problems"]}
-    assert codes == {("invalid_scrap", "error"), ("duplicate_component", "warning")}
+    assert codes == {("invalid_scrap", "error"), ("duplicate_component", "error")}
+
+
+def test_a_bom_with_the_same_component_twice_is_not_saved(build, planner):
+    parent, part = build.product("P2"), build.product("PART2")
+    response = planner.post(BOM_URL, {"product": parent.pk, "lines": [{"component": part.pk, "quantity": "1"},
+                                                                       {"component": part.pk, "quantity": "2"}]},
+                            format="json")
+    assert response.status_code == 400
+    problem = response.json()["problems"][0]
+    assert problem["code"] == "duplicate_component" and str(problem["line"]) == "1"
+    assert not BillOfMaterials.objects.filter(product=parent).exists()
 
 
 def test_validating_stored_boms(three_levels, planner):

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from core.progress import TqdmProgress
@@ -79,7 +80,9 @@ class Command(BaseCommand):
         history_days = (today - dataset.start_date).days + 1
         self._stage(f"2/4 serving the demo data set (size {size}, seed {seed}) from loopback fakes of "
                     "1C, iiko, Sentos, Wildberries and MoySklad")
-        with self._upstreams(start_all, dataset) as upstreams:
+        # The fakes listen on loopback, which accounts may only reach with INTEGRATIONS_ALLOW_PRIVATE_HOSTS: the
+        # demo turns it on for itself (bin/demo exports it for the worker and the web server too).
+        with self._upstreams(start_all, dataset) as upstreams, override_settings(INTEGRATIONS_ALLOW_PRIVATE_HOSTS=True):
             accounts = ensure_demo_accounts({name: upstreams.base_url(name) for name in upstreams.servers},
                                             history_days=history_days)
             self._lines([f"account '{a.name}' → {a.base_url}" for a in accounts])

@@ -9,7 +9,7 @@
 * the token is reused while valid, renewed before the server's ~1 h idle expiry and on a 401;
 * EVERY token obtained is released with `logout` when the session closes (in `finally`), because each one
   holds an API licence seat; a failed logout is logged, never raised over the real error;
-* one seat per account across every process: a token is taken only under a lease in the shared cache
+* one seat per account across every process: a token is taken only under a lease in Redis or the shared cache
   (`SeatLease`), so two streams of the same account synced at once (two workers, a manual trigger during the
   schedule) take turns instead of the second login failing with iiko's 403 "no connections available";
 * XML is parsed with defusedxml only: a DTD, entity or external reference is refused with an error naming
@@ -29,10 +29,10 @@ from typing import Any
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
-from django.core.cache import cache
 
 from integrations.errors import AuthenticationFailed, IntegrationError, ResponseFormatError
 from integrations.http import HttpClient, build_client
+from integrations.limits import shared_lease
 from integrations.models import IntegrationAccount
 from integrations.services.credentials import require_credentials
 
@@ -59,10 +59,12 @@ class SeatLease:
         self.account_name = account_name
         self.wait, self.lease, self.poll = wait, lease, poll
         self.held = False
+        # Redis (atomic SET NX / compare-and-delete) when REDIS_URL is set, else the shared cache.
+        self.store = shared_lease(self.key, self.owner)
 
     def acquire(self) -> None:
         deadline = time.monotonic() + self.wait
-        while not cache.add(self.key, self.owner, timeout=self.lease):
+        while not self.store.take(self.lease):
             if time.monotonic() >= deadline:
                 raise IntegrationError(
                     f"another sync of this account has held its iiko API licence seat for over {self.wait:.0f} s",
@@ -72,14 +74,15 @@ class SeatLease:
         self.held = True
 
     def renew(self) -> None:
-        if self.held:
-            cache.touch(self.key, timeout=self.lease)
+        # Owner-checked: a lease that expired and was taken by another worker is never extended for it.
+        if self.held and not self.store.renew(self.lease):
+            logger.warning("iiko seat lease had expired; taken again", extra={"account": self.account_name})
+            self.held = self.store.take(self.lease)
 
     def release(self) -> None:
         if self.held:
             self.held = False
-            if cache.get(self.key) == self.owner:
-                cache.delete(self.key)
+            self.store.release()  # deletes the lease only while it is still ours
 
 
 def api_base_url(base_url: str) -> str:

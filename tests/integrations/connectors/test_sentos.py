@@ -10,8 +10,7 @@ import pytest
 
 from branches.models import Location
 from demo.fakes import SentosFake
-from integrations import http
-from integrations.models import SyncCursor
+from integrations.models import RateLimitBucket, SyncCursor
 from sales.models import DailySale, Order, Product, ProductSourceRef, StockLevel
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +154,8 @@ def test_per_path_rate_buckets_throttle_the_client(account_for, sync, dataset):
     assert run.status == "succeeded", run.error
     assert len(fake.requests_to("/api/products")) >= 3
     assert run.details["http"]["waited_s"] > 0  # the shared client spaced the pages
-    keys = {k for k in http._buckets if k.startswith(f"account:{account.pk}:sentos:")}
+    keys = set(RateLimitBucket.objects.filter(bucket_key__startswith=f"account:{account.pk}:sentos:")
+               .values_list("bucket_key", flat=True))
     assert {f"account:{account.pk}:sentos:GET warehouses", f"account:{account.pk}:sentos:GET products"} <= keys
 
 
