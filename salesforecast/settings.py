@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "salesforecast.middleware.RequestIdMiddleware",
     "salesforecast.metrics.LatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, Swagger UI, browsable API) from the app itself: no proxy needed in the image.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +130,12 @@ USE_TZ = env.bool("USE_TZ", default=True)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# collectstatic (run in the image build) writes compressed copies under content-hashed names, so WhiteNoise can
+# serve them gzipped with a far-future Cache-Control: a changed file gets a new URL (cache busting).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Trained models and other artefacts; part of backups.
