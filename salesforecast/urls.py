@@ -1,14 +1,25 @@
 """Root URLs: admin, /health, and the versioned API where each app mounts its own `api/urls.py`."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from salesforecast.api.views import PublicHealthView
+from salesforecast.login_forms import GuardedAdminAuthenticationForm, GuardedAuthenticationForm
 from salesforecast.metrics import metrics_view
 
 admin.site.site_header = "salesforecast"
 admin.site.site_title = "salesforecast admin"
 admin.site.index_title = "Operations"
+# Every login door shares the failed-login policy of the JWT login (salesforecast/login_guard.py).
+admin.site.login_form = GuardedAdminAuthenticationForm
+
+# rest_framework.urls with the guarded form; the namespace stays "rest_framework" for the browsable API's links.
+api_auth = ([
+    path("login/", auth_views.LoginView.as_view(template_name="rest_framework/login.html",
+                                                authentication_form=GuardedAuthenticationForm), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+], "rest_framework")
 
 api_v1 = [
     path("", include("salesforecast.api.urls")),
@@ -25,7 +36,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
-    path("api-auth/", include("rest_framework.urls")),
+    path("api-auth/", include(api_auth)),
 ]
 
 handler404 = "salesforecast.api.exceptions.json_404"

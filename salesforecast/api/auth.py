@@ -16,21 +16,21 @@ class _AuthThrottled:
 
 @extend_schema(tags=["auth"])
 class LoginView(_AuthThrottled, jwt_views.TokenObtainPairView):
-    """Username + password → access and refresh tokens. Repeated failures lock the user/address for a while."""
+    """Username + password → access and refresh tokens. Repeated failures lock the username at that address."""
 
     def post(self, request, *args, **kwargs):
         username = str(request.data.get("username", ""))[:150] if hasattr(request.data, "get") else ""
         address = login_guard.client_address(request)
         wait = login_guard.blocked_for(username, address)
         if wait:
-            raise Throttled(wait=wait, detail=f"Too many failed logins. Try again in {wait} seconds.")
+            raise Throttled(wait=wait, detail=login_guard.lockout_message(wait))
         try:
             response = super().post(request, *args, **kwargs)
         except AuthenticationFailed:
             login_guard.record_failure(username, address)
             raise
         if response.status_code == status.HTTP_200_OK:
-            login_guard.record_success(username)
+            login_guard.record_success(username, address)
         return response
 
 
