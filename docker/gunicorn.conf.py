@@ -13,3 +13,24 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 # otherwise the server closes a kept-alive connection just as the client sends its next request on it, and the
 # client sees "connection reset by peer" (seen in bench/load.py with gunicorn's default of 2 s).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+
+# Prometheus multiprocess mode: each worker writes its counters and histograms to files in this directory and
+# /metrics adds them up, so a scrape sees every worker, not just the one that answered. It must be set before
+# the workers import prometheus_client (they do after the fork: the app is not preloaded) and start empty.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/salesforecast-prometheus")
+
+
+def on_starting(server) -> None:
+    """Empties the metrics directory: files left by a previous master would be added to this one's counts."""
+    import shutil
+
+    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    """A dead worker's live gauges must leave the sum; its counters and histograms stay (they are history)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
