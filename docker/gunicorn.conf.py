@@ -14,17 +14,16 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 # client sees "connection reset by peer" (seen in bench/load.py with gunicorn's default of 2 s).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 
-# Prometheus multiprocess mode: each worker writes its counters and histograms to files in this directory and
-# /metrics adds them up, so a scrape sees every worker, not just the one that answered. It must be set before
-# the workers import prometheus_client (they do after the fork: the app is not preloaded) and start empty.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/salesforecast-prometheus")
+# Prometheus multiprocess mode: each worker writes its counters and histograms to files in a directory and
+# /metrics adds them up, so a scrape sees every worker, not just the one that answered. The master sets it (the
+# workers inherit it and import prometheus_client after the fork: the app is not preloaded) and empties it.
 
 
 def on_starting(server) -> None:
-    """Empties the metrics directory: files left by a previous master would be added to this one's counts."""
+    """Sets and empties the metrics directory: files of a previous master would be added to this one's counts."""
     import shutil
 
-    directory = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    directory = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/salesforecast-prometheus")
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory, exist_ok=True)
 

@@ -99,6 +99,14 @@ class DatabaseCollector:
             logger.warning("metrics: queue depth unavailable", extra={"error": str(error)})
         yield queue
 
+        from webhooks.models import WebhookDelivery
+
+        webhooks = GaugeMetricFamily("sf_webhook_deliveries", "Webhook deliveries recorded, by outcome.",
+                                     labels=["status"])
+        for row in WebhookDelivery.objects.values("status").annotate(n=Count("id")):
+            webhooks.add_metric([row["status"]], row["n"])
+        yield webhooks
+
         active = SyncRun.objects.aggregate(running=Count("id", filter=Q(status__in=["queued", "running"])))
         running = GaugeMetricFamily("sf_sync_runs_active", "Sync runs queued or running now.")
         running.add_metric([], active["running"])

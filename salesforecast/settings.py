@@ -55,8 +55,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "django_q",
-    # Our apps, lowest layer first: integrations (data sources) ← branches ← sales ← forecasting ← planning;
+    # Our apps, lowest layer first: webhooks (outbound events; depends on none of ours) ←
+    # integrations (data sources) ← branches ← sales ← forecasting ← planning;
     # monitoring only reads; salesforecast (core) holds roles, schedules and the demo.
+    "webhooks",
     "integrations",
     "branches",
     "sales",
@@ -258,6 +260,14 @@ REST_FRAMEWORK = {
 # Bearer token Prometheus must send to scrape /metrics; empty disables the endpoint.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
+# Outbound webhooks: time limit of one POST, retries with exponential backoff (base doubling up to the maximum).
+WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=8)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
+# Plain http:// endpoints on a loopback host (a receiver on the same machine, tests); https everywhere else.
+WEBHOOKS_ALLOW_LOOPBACK_HTTP = env.bool("WEBHOOKS_ALLOW_LOOPBACK_HTTP", default=DEBUG)
+
 # Failed logins: after this many within the window, that user / address gets 429 until the window ends.
 LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
@@ -309,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "PurchaseOrderStatusEnum": "planning.choices.PurchaseOrderStatus",
         "OrderProposalStatusEnum": "planning.choices.ProposalStatus",
         "ProductionTaskStatusEnum": "planning.choices.TaskStatus",
+        "WebhookEventEnum": "webhooks.choices.Event",
+        "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
     },
 }
 
@@ -385,6 +397,7 @@ LOGGING = {
                 "forecasting",
                 "planning",
                 "monitoring",
+                "webhooks",
             )
         },
     },

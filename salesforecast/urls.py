@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("forecasting.api.urls")),
     path("", include("planning.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [

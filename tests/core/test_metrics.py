@@ -71,6 +71,7 @@ def test_metrics_add_up_every_process_in_multiprocess_mode(client, settings, tmp
 
 
 def test_gunicorn_config_sets_up_multiprocess_metrics(tmp_path, monkeypatch):
+    import os
     import runpy
     from pathlib import Path
     from types import SimpleNamespace
@@ -78,6 +79,7 @@ def test_gunicorn_config_sets_up_multiprocess_metrics(tmp_path, monkeypatch):
     directory = tmp_path / "prom"
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "docker" / "gunicorn.conf.py"))
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ or os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(directory)
     directory.mkdir()
     (directory / "counter_12345.db").write_bytes(b"left by a previous master")
     config["on_starting"](None)
