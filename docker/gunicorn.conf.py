@@ -23,7 +23,8 @@ def on_starting(server) -> None:
     """Sets and empties the metrics directory: files of a previous master would be added to this one's counts."""
     import shutil
 
-    directory = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/salesforecast-prometheus")
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or "/tmp/salesforecast-prometheus"
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory, exist_ok=True)
 

@@ -41,7 +41,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks admin-role users for their second factor (salesforecast/admin_site.py).
+    "salesforecast.admin_apps.OTPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -79,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "salesforecast.middleware.AccessLogMiddleware",
@@ -227,7 +232,7 @@ AUTHENTICATION_BACKENDS = ["salesforecast.permission_cache.CachedPermissionsBack
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "salesforecast.api.authentication.OTPSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["salesforecast.api.permissions.ModelPermissionsOrAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "salesforecast.api.pagination.StrictPageNumberPagination",
@@ -259,6 +264,14 @@ REST_FRAMEWORK = {
 
 # Bearer token Prometheus must send to scrape /metrics; empty disables the endpoint.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Second factor (TOTP, django-otp): required for the admin role (superusers, `admin` group) unless turned off;
+# anyone who enrolled an authenticator must always give a code.
+OTP_REQUIRED_FOR_ADMIN_ROLE = env.bool("OTP_REQUIRED_FOR_ADMIN_ROLE", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="salesforecast")
+OTP_BACKUP_CODES = 10
+# How long the `otp_token` of a JWT login answer stays valid for the second step.
+OTP_LOGIN_TICKET_SECONDS = 300
 
 # Outbound webhooks: time limit of one POST, retries with exponential backoff (base doubling up to the maximum).
 WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)

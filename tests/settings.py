@@ -39,3 +39,6 @@ STORAGES = {
 # An empty STATIC_ROOT of its own, so WhiteNoise finds its directory (a developer's staticfiles/ is not read).
 STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Most tests log admins in with force_login (no second factor); tests/core/test_otp.py switches the production
+# default (on) back on for the admin role.
+OTP_REQUIRED_FOR_ADMIN_ROLE = False

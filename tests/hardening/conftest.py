@@ -190,6 +190,12 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
         reserved=zero, inventory_position=zero, target_level=zero, raw_need=zero, service_level=D("0.95"),
         explanation="hardening data set")
 
+    # A webhook endpoint (its secret is write-only, like the credentials) and one logged delivery.
+    from webhooks.services import create_endpoint, send_test_event
+    o["webhook_endpoint"] = create_endpoint(name="ops hook", url="https://hooks.example.com/sf",
+                                            secret=f"{secret_marker or 'hardening'}-webhook-secret")
+    o["webhook_delivery"] = send_test_event(o["webhook_endpoint"])
+
     o["alert_rule"] = AlertRule.objects.create(name="Stock-outs", metric="integrations.accounts_total",
                                                threshold=-1, comparator="gt")
     build_and_persist_snapshot()
