@@ -2,13 +2,15 @@
 
 Business gauges (sync runs by outcome, age of the last successful sync per account and stream, forecast
 accuracy, latest forecast run age) are read from the database at scrape time, so every web worker answers the
-same. Request latency is a histogram per process; with several gunicorn workers set PROMETHEUS_MULTIPROC_DIR
-(an empty, writable directory) and prometheus_client aggregates all workers.
+same. Request latency is a histogram per process; under gunicorn, docker/gunicorn.conf.py sets
+PROMETHEUS_MULTIPROC_DIR (an empty, writable directory) so every worker writes its samples there and /metrics
+adds them up (multiprocess mode; the `child_exit` hook retires a dead worker's gauges).
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -21,6 +23,8 @@ from django.utils import timezone
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+logger = logging.getLogger("salesforecast")
 
 REQUEST_LATENCY = Histogram(
     "sf_http_request_duration_seconds",
@@ -85,6 +89,23 @@ class DatabaseCollector:
         if latest is not None:
             run_age.add_metric([], (now - latest).total_seconds())
         yield run_age
+
+        queue = GaugeMetricFamily("sf_queue_depth", "Background jobs waiting in the django-q2 broker.")
+        try:
+            from django_q.brokers import get_broker
+
+            queue.add_metric([], get_broker().queue_size() or 0)
+        except Exception as error:  # an unreachable broker must not break the whole scrape
+            logger.warning("metrics: queue depth unavailable", extra={"error": str(error)})
+        yield queue
+
+        from webhooks.models import WebhookDelivery
+
+        webhooks = GaugeMetricFamily("sf_webhook_deliveries", "Webhook deliveries recorded, by outcome.",
+                                     labels=["status"])
+        for row in WebhookDelivery.objects.values("status").annotate(n=Count("id")):
+            webhooks.add_metric([row["status"]], row["n"])
+        yield webhooks
 
         active = SyncRun.objects.aggregate(running=Count("id", filter=Q(status__in=["queued", "running"])))
         running = GaugeMetricFamily("sf_sync_runs_active", "Sync runs queued or running now.")

@@ -14,7 +14,8 @@ ROLE_WRITE_APPS: dict[str, tuple[str, ...]] = {
     "viewer": (),
     "planner": ("forecasting", "planning", "quality", "shopfloor"),
     "integrator": ("integrations", "branches", "sales"),
-    "admin": DOMAIN_APPS + ("django_q",),
+    # Webhooks are for admins only: not a domain app, so other roles cannot even read them.
+    "admin": DOMAIN_APPS + ("django_q", "webhooks"),
 }
 ROLES = tuple(ROLE_WRITE_APPS)
 

@@ -10,6 +10,8 @@ from django.db import DatabaseError, connections
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core import login_guard
+
 logger = logging.getLogger("salesforecast")
 
 
@@ -49,3 +51,11 @@ def send_password_reset(email: str) -> int:
         sent += 1
     logger.info("password reset requested", extra={"mails_sent": sent})
     return sent
+
+
+def complete_password_reset(user, new_password: str) -> None:
+    """Sets the new password from a valid reset link and lifts every failed-login lock on the username: the
+    owner proved they hold the mailbox, so an attacker's failures must not keep them out (login_guard)."""
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    login_guard.forgive(user.get_username())

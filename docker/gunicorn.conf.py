@@ -13,3 +13,24 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 # otherwise the server closes a kept-alive connection just as the client sends its next request on it, and the
 # client sees "connection reset by peer" (seen in bench/load.py with gunicorn's default of 2 s).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
+
+# Prometheus multiprocess mode: each worker writes its counters and histograms to files in a directory and
+# /metrics adds them up, so a scrape sees every worker, not just the one that answered. The master sets it (the
+# workers inherit it and import prometheus_client after the fork: the app is not preloaded) and empties it.
+
+
+def on_starting(server) -> None:
+    """Sets and empties the metrics directory: files of a previous master would be added to this one's counts."""
+    import shutil
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or "/tmp/salesforecast-prometheus"
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    """A dead worker's live gauges must leave the sum; its counters and histograms stay (they are history)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

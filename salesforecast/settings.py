@@ -41,7 +41,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks admin-role users for their second factor (core/admin_site.py).
+    "core.admin_apps.OTPAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -60,8 +64,10 @@ INSTALLED_APPS = [
     # and shopfloor (embroidery, barcodes: they call planning's services; planning sees them only through
     # registries); dashboard and legacy read through the others' services; monitoring only reads;
     # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
-    # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports.
+    # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports. webhooks (outbound
+    # events) depends on nothing of ours but core.
     "core",
+    "webhooks",
     "integrations",
     "branches",
     "sales",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.metrics.LatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, Swagger UI, browsable API) from the app itself: no proxy needed in the image.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language) or the one chosen with /i18n/setlang/ …
@@ -91,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # … unless the user's profile names one; and the user's time zone for every screen and export.
     "workbench.middleware.UserPreferencesMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.AccessLogMiddleware",
@@ -104,7 +113,9 @@ ASGI_APPLICATION = "salesforecast.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # core's overrides of the admin's and DRF's login pages (second factor, one login guard) must win over
+        # those apps' own templates, which come earlier in INSTALLED_APPS.
+        "DIRS": [BASE_DIR / "core" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -150,6 +161,12 @@ USE_TZ = env.bool("USE_TZ", default=True)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# collectstatic (run in the image build) writes compressed copies under content-hashed names, so WhiteNoise can
+# serve them gzipped with a far-future Cache-Control: a changed file gets a new URL (cache busting).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Trained models and other artefacts; part of backups.
@@ -252,7 +269,7 @@ AUTHENTICATION_BACKENDS = ["core.permission_cache.CachedPermissionsBackend"]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework_simplejwt.authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.api.authentication.OTPSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ModelPermissionsOrAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StrictPageNumberPagination",
@@ -285,6 +302,22 @@ REST_FRAMEWORK = {
 # Bearer token Prometheus must send to scrape /metrics; empty disables the endpoint.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
+# Second factor (TOTP, django-otp): required for the admin role (superusers, `admin` group) unless turned off;
+# anyone who enrolled an authenticator must always give a code.
+OTP_REQUIRED_FOR_ADMIN_ROLE = env.bool("OTP_REQUIRED_FOR_ADMIN_ROLE", default=True)
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="salesforecast")
+OTP_BACKUP_CODES = 10
+# How long the `otp_token` of a JWT login answer stays valid for the second step.
+OTP_LOGIN_TICKET_SECONDS = 300
+
+# Outbound webhooks: time limit of one POST, retries with exponential backoff (base doubling up to the maximum).
+WEBHOOKS_TIMEOUT_SECONDS = env.int("WEBHOOKS_TIMEOUT_SECONDS", default=10)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=8)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
+# Plain http:// endpoints on a loopback host (a receiver on the same machine, tests); https everywhere else.
+WEBHOOKS_ALLOW_LOOPBACK_HTTP = env.bool("WEBHOOKS_ALLOW_LOOPBACK_HTTP", default=DEBUG)
+
 # Failed logins: after this many within the window, that user / address gets 429 until the window ends.
 LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
@@ -314,7 +347,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # The error answers every operation can give, documented once (salesforecast/api/schema.py).
+    # The error answers every operation can give, documented once (core/api/schema.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "core.api.schema.document_error_responses"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
@@ -346,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "LabTestStatusEnum": "quality.choices.LabTestStatus",
         "TestMethodKindEnum": "quality.choices.MethodKind",
         "LotActionEnum": "quality.choices.LotAction",
+        "WebhookEventEnum": "webhooks.choices.Event",
+        "WebhookDeliveryStatusEnum": "webhooks.choices.DeliveryStatus",
     },
 }
 
@@ -432,6 +467,7 @@ LOGGING = {
                 "forecasting",
                 "planning",
                 "monitoring",
+                "webhooks",
             )
         },
     },

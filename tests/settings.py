@@ -32,3 +32,15 @@ IMPORTS_ROOT = BASE_DIR / "var" / "test-imports"  # noqa: F405
 # One process, per-test isolation (conftest clears it): counters must not leak between tests through a table
 # that transactional tests do not flush. The database cache itself is tested in tests/core/test_read_cache.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# The suite renders admin and API pages without running collectstatic first; tests/core/test_static_files.py
+# collects into a temporary folder and switches the production storage back on.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# An empty STATIC_ROOT of its own, so WhiteNoise finds its directory (a developer's staticfiles/ is not read).
+STATIC_ROOT = BASE_DIR / "var" / "test-static"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Most tests log admins in with force_login (no second factor); tests/core/test_otp.py switches the production
+# default (on) back on for the admin role.
+OTP_REQUIRED_FOR_ADMIN_ROLE = False

@@ -1,7 +1,7 @@
 """Schema post-processing: every operation documents the error answers it can give.
 
 The API answers 400 (invalid parameters or body, naming each field), 401, 403, 404 and, for writes, 409 and 422
-from one exception handler (salesforecast/api/exceptions.py), but views documented only their success. Clients and
+from one exception handler (core/api/exceptions.py), but views documented only their success. Clients and
 `--checks all` schema fuzzing then met "undocumented" statuses on every operation; this hook documents them once.
 """
 

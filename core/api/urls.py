@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from core.api import auth, users, views
+from core.api import auth, otp_views, users, views
 
 router = SimpleRouter()
 router.register("users", users.UserViewSet, basename="user")
@@ -13,6 +13,8 @@ auth_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("refresh/", auth.RefreshView.as_view(), name="refresh"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("otp/enrol/", otp_views.OtpEnrolView.as_view(), name="otp-enrol"),
+    path("otp/verify/", otp_views.OtpVerifyView.as_view(), name="otp-verify"),
     path("me/", views.MeView.as_view(), name="me"),
     path("password-reset/", views.PasswordResetRequestView.as_view(), name="password-reset"),
     path("password-reset/confirm/", views.PasswordResetConfirmView.as_view(), name="password-reset-confirm"),

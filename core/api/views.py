@@ -70,9 +70,7 @@ class PasswordResetConfirmView(APIView):
     def post(self, request):
         serializer = PasswordResetConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        user.set_password(serializer.validated_data["new_password"])
-        user.save(update_fields=["password"])
+        services.complete_password_reset(serializer.validated_data["user"], serializer.validated_data["new_password"])
         return Response({"detail": "Password changed. Log in with the new password."})
 
 

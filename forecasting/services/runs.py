@@ -25,6 +25,7 @@ from forecasting.choices import Algorithm, RunKind, RunStatus
 from forecasting.models import Forecast, ModelRun
 from forecasting.services.artifacts import delete_model_file, load_model_bytes, store_model
 from forecasting.services.errors import ForecastingError, InvalidParameter, NoHistory, RunInProgress
+from forecasting.services.events import emit_run_finished
 from forecasting.services.history import History, load_history
 from forecasting.services.scope import ForecastScope, as_scope
 from sales.models import DailySale
@@ -144,6 +145,7 @@ def _mark_failed(run: ModelRun, exc: BaseException) -> None:
         data_start=run.data_start, data_end=run.data_end, data_fingerprint=run.data_fingerprint,
         series_count=run.series_count,
     )
+    emit_run_finished(run)
     if isinstance(exc, (ForecastingError, engine.EngineError)):
         logger.warning("forecast run failed", extra={"run": run.pk, "error": run.error})
     else:
@@ -221,6 +223,7 @@ def _finish(run: ModelRun, forecasts: pd.DataFrame, progress: Progress, seconds:
                 "series_count",
             ]
         )
+        emit_run_finished(run)
 
 
 # -- entry points ------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from integrations.choices import SyncStatus
 from integrations.models import SyncRun
+from integrations.services.events import emit_sync_outcome
 
 logger = logging.getLogger("integrations")
 
@@ -110,6 +111,7 @@ def notify_run_finished(run: SyncRun) -> str | None:
     if run.status not in FINISHED:
         return None
     streak = previous_streak(run)
+    emit_sync_outcome(run, streak)
     if run.status == SyncStatus.FAILED:
         if streak:
             return None  # the streak was announced by its first failure

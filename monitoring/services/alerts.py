@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from monitoring.choices import COMPARATOR_FUNCTIONS, COMPARATOR_SYMBOLS, AlertStatus
 from monitoring.models import AlertEvent, AlertRule, MonitoringSnapshot
+from monitoring.services.alert_events import emit_alert_event
 
 logger = logging.getLogger("monitoring")
 
@@ -109,6 +110,7 @@ def _open(rule: AlertRule, snapshot: MonitoringSnapshot, value: float, now) -> A
     except IntegrityError:  # another evaluation opened it first: never a duplicate
         return None
     _mail_after_commit(rule, event, "open")
+    emit_alert_event(rule, event, "open")
     return event
 
 
@@ -124,6 +126,7 @@ def _resolve(event: AlertEvent, rule: AlertRule, snapshot: MonitoringSnapshot, v
                        "last_evaluated_at"]
     )
     _mail_after_commit(rule, event, "resolved")
+    emit_alert_event(rule, event, "resolved")
 
 
 def recipients_for(rule: AlertRule) -> list[str]:

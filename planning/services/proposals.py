@@ -54,6 +54,7 @@ from planning.models import (
     Supplier,
 )
 from planning.services.bom import BomGraph, line_requirement
+from planning.services.events import emit_proposals_ready
 from planning.services.lead_time import extra_make_lead_times
 from planning.services.ledger import available_map, latest_snapshot_map
 from planning.services.policy import (
@@ -249,6 +250,8 @@ def propose_orders(
         scope={**proposal_run.scope, "forecast_runs": {str(k): v for k, v in summary.forecast_runs.items()}},
     )
     logger.info("order proposals stored", extra={"proposal_run": proposal_run.pk, **counts})
+    emit_proposals_ready(proposal_run_id=proposal_run.pk, forecast_run_id=summary.forecast_run_id,
+                         planning_date=summary.planning_date, counts=counts, warnings=summary.warnings)
     return summary
 
 

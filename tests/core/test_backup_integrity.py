@@ -17,8 +17,8 @@ from django_q.models import Schedule
 
 from core.backups import list_backups
 from core.schedules import register_schedules
-from integrations.models import IntegrationAccount
 from core.tasks import run_backup
+from integrations.models import IntegrationAccount
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

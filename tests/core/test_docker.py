@@ -4,6 +4,7 @@ import re
 import runpy
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,3 +59,49 @@ def test_gunicorn_config_is_valid_and_keeps_connections_longer_than_proxies(monk
     assert config.worker_class_str == "gthread" and config.threads >= 2
     assert config.keepalive > 60, "nginx reuses upstream connections for 60 s"
     assert "gunicorn.conf.py" in (ROOT / "docker" / "entrypoint.sh").read_text()
+
+
+def test_compose_has_redis_for_broker_and_cache_and_workers_scale():
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
+    services = compose["services"]
+    assert services["redis"]["image"].startswith("redis:")
+    assert "healthcheck" in services["redis"]
+    for name in ("web", "worker"):
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert services[name]["environment"]["REDIS_URL"].startswith("${REDIS_URL:-redis://redis:6379/")
+    # `--scale worker=N` needs a worker with no fixed container name and no published port.
+    assert "container_name" not in services["worker"] and "ports" not in services["worker"]
+    assert "noeviction" in services["redis"]["command"], "Redis must never evict queued jobs"
+
+
+def test_monitoring_profile_scrapes_with_the_token_and_provisions_the_dashboard():
+    compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
+    services = compose["services"]
+    for name in ("prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"], f"{name} must be optional"
+    assert compose["configs"]["metrics_token"] == {"environment": "METRICS_TOKEN"}
+    scrape = yaml.safe_load((ROOT / "docker" / "prometheus.yml").read_text())["scrape_configs"][0]
+    assert scrape["metrics_path"] == "/metrics" and scrape["static_configs"][0]["targets"] == ["web:8000"]
+    assert scrape["authorization"]["credentials_file"] == "/etc/prometheus/metrics_token"
+    mounted = {v.split(":")[0] for v in services["grafana"]["volumes"] if v.startswith("./")}
+    for path in mounted:
+        assert (ROOT / "docker" / path).is_dir(), path
+    assert "web" in services["web"]["environment"]["ALLOWED_HOSTS"]
+
+
+@pytest.mark.django_db
+def test_every_metric_on_the_grafana_dashboard_is_exported(client, settings):
+    import json
+
+    dashboard = json.loads((ROOT / "docker" / "grafana" / "dashboards" / "salesforecast.json").read_text())
+    titles = " ".join(panel["title"].lower() for panel in dashboard["panels"])
+    for topic in ("requests", "latency", "sync", "accuracy", "queue"):
+        assert topic in titles, topic
+    used = {name for panel in dashboard["panels"] for target in panel["targets"]
+            for name in re.findall(r"\b(sf_[a-z_]+)", target["expr"])}
+    settings.METRICS_TOKEN = "dashboard-test"
+    client.get("/health")
+    body = client.get("/metrics", HTTP_AUTHORIZATION="Bearer dashboard-test").content.decode()
+    exported = set(re.findall(r"^# TYPE (sf_[a-z_]+)", body, re.M))
+    exported |= {f"{name}_{suffix}" for name in exported for suffix in ("count", "bucket", "sum")}
+    assert used and used <= exported, f"not exported: {sorted(used - exported)}"

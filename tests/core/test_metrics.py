@@ -45,3 +45,46 @@ def test_metrics_on_an_empty_database(client, settings):
     response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 200
     assert "sf_sync_runs_active 0.0" in response.content.decode()
+
+
+def test_metrics_add_up_every_process_in_multiprocess_mode(client, settings, tmp_path, monkeypatch):
+    """Two separate processes (as two gunicorn workers) observe requests; one scrape shows their sum."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    settings.METRICS_TOKEN = TOKEN
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": "/usr/bin:/bin", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    observe = ("from core.metrics import REQUEST_LATENCY\n"
+               "for _ in range({n}): REQUEST_LATENCY.labels('GET', '/api/v1/sales/', '200').observe(0.02)\n")
+    for n in (3, 4):
+        subprocess.run([sys.executable, "-c", observe.format(n=n)], cwd=root, env=env, check=True)
+    assert len(list(tmp_path.glob("histogram_*.db"))) == 2, "each process writes its own file"
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    body = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content.decode()
+    assert 'sf_http_request_duration_seconds_count{method="GET",route="/api/v1/sales/",status="200"} 7.0' in body
+    assert 'sf_http_request_duration_seconds_bucket{le="0.025",method="GET",route="/api/v1/sales/",status="200"} 7.0' \
+        in body
+    assert "sf_sync_runs_active 0.0" in body and "sf_queue_depth 0.0" in body
+
+
+def test_gunicorn_config_sets_up_multiprocess_metrics(tmp_path, monkeypatch):
+    import os
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    directory = tmp_path / "prom"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "docker" / "gunicorn.conf.py"))
+    assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ or os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(directory)
+    directory.mkdir()
+    (directory / "counter_12345.db").write_bytes(b"left by a previous master")
+    config["on_starting"](None)
+    assert directory.is_dir() and not list(directory.iterdir())
+    (directory / "gauge_livesum_4242.db").write_bytes(b"")
+    (directory / "histogram_4242.db").write_bytes(b"")
+    config["child_exit"](None, SimpleNamespace(pid=4242))
+    assert [p.name for p in directory.iterdir()] == ["histogram_4242.db"]

@@ -214,6 +214,11 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
                                            date_to=today - timedelta(days=1), finished_at=now, series_count=1)
     ReplayItem.objects.create(run=o["replay"], location=o["location"], product=o["product"], demand=[1.0] * 14,
                               outcomes={}, trajectories={})
+    # A webhook endpoint (its secret is write-only, like the credentials) and one logged delivery.
+    from webhooks.services import create_endpoint, send_test_event
+    o["webhook_endpoint"] = create_endpoint(name="ops hook", url="https://hooks.example.com/sf",
+                                            secret=f"{secret_marker or 'hardening'}-webhook-secret")
+    o["webhook_delivery"] = send_test_event(o["webhook_endpoint"])
 
     o["alert_rule"] = AlertRule.objects.create(name="Stock-outs", metric="integrations.accounts_total",
                                                threshold=-1, comparator="gt")

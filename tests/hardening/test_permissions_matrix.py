@@ -64,6 +64,8 @@ AREAS: dict[str, tuple[Access, Access]] = {
     "/api/v1/dashboard/": (EVERYONE, ADMINS),
     # People and roles.
     "/api/v1/users/": (ADMINS, ADMINS),
+    # Outbound webhooks: endpoints carry business data out of the product, so admins only.
+    "/api/v1/webhooks/": (ADMINS, ADMINS),
     "/api/v1/groups/": (ADMINS, ADMINS),
     "/api/v1/permissions/": (ADMINS, ADMINS),
     # Deprecated aliases for clients of the old ERP: the rights of the endpoints they stand for.
@@ -84,6 +86,9 @@ OPERATIONS: dict[tuple[str, str], Access] = {
     ("POST", "/api/v1/auth/password-reset/"): PUBLIC,
     ("POST", "/api/v1/auth/password-reset/confirm/"): PUBLIC,
     ("GET", "/api/v1/auth/me/"): EVERYONE,
+    # The second step of the login and enrolment: the otp_token of the login answer is the credential.
+    ("POST", "/api/v1/auth/otp/enrol/"): PUBLIC,
+    ("POST", "/api/v1/auth/otp/verify/"): PUBLIC,
     # Computations that store nothing; POST only because the input is a document.
     ("POST", "/api/v1/planning/core/proposal/"): EVERYONE,
     ("POST", "/api/v1/warehouse/bom/validate/"): EVERYONE,

@@ -6,7 +6,7 @@ operation is FUZZ_EXAMPLES (small in the suite; `bench/fuzz.sh` raises it).
 
 "Valid input accepted" allows 400/404/409/422 besides 2xx: a schema cannot say that a referenced row exists, that
 date_from precedes date_to or that a run is not already active; those answers are documented for every operation
-(salesforecast/api/schema.py) and name the field.
+(core/api/schema.py) and name the field.
 """
 
 import json

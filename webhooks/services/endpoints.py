@@ -1,0 +1,73 @@
+"""Creating and changing webhook endpoints, with the checks every door (API, admin) shares."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from webhooks.choices import Event
+from webhooks.models import WebhookEndpoint
+from webhooks.services.secrets import encrypt_secret
+
+MIN_SECRET_LENGTH = 16
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def validate_url(url: str) -> None:
+    """HTTPS only: the body carries business data. Plain HTTP to a loopback host only where
+    WEBHOOKS_ALLOW_LOOPBACK_HTTP is on (tests, a receiver on the same machine)."""
+    parts = urlsplit(url or "")
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+            and getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK_HTTP", False)):
+        return
+    raise ValidationError({"url": [f"Use an https:// URL for the webhook endpoint (got {url!r})."]})
+
+
+def validate_events(events: Any) -> list[str]:
+    if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+        raise ValidationError({"events": ["Give a list of event names (empty = every event)."]})
+    unknown = sorted(set(events) - set(Event.values))
+    if unknown:
+        raise ValidationError({"events": [f"Unknown event(s) {', '.join(unknown)}; known: {', '.join(Event.values)}."]})
+    return sorted(set(events))
+
+
+def validate_secret(secret: str) -> None:
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ValidationError({"secret": [f"The signing secret must have at least {MIN_SECRET_LENGTH} characters."]})
+
+
+@transaction.atomic
+def create_endpoint(*, name: str, url: str, secret: str, events: list[str] | None = None,
+                    is_active: bool = True) -> WebhookEndpoint:
+    """A new endpoint; the secret is required (every delivery is signed) and stored encrypted."""
+    validate_url(url)
+    validate_secret(secret)
+    endpoint = WebhookEndpoint(name=name, url=url, events=validate_events(events or []), is_active=is_active,
+                               secret_encrypted=encrypt_secret(secret))
+    endpoint.full_clean(exclude=["secret_encrypted"])
+    endpoint.save()
+    return endpoint
+
+
+@transaction.atomic
+def update_endpoint(endpoint: WebhookEndpoint, *, secret: str | None = None, **changes: Any) -> WebhookEndpoint:
+    """Changes the given fields; an empty or missing secret keeps the stored one (write-only, like credentials)."""
+    if "url" in changes:
+        validate_url(changes["url"])
+    if "events" in changes:
+        changes["events"] = validate_events(changes["events"])
+    for field, value in changes.items():
+        setattr(endpoint, field, value)
+    if secret:
+        validate_secret(secret)
+        endpoint.secret_encrypted = encrypt_secret(secret)
+    endpoint.full_clean(exclude=["secret_encrypted"])
+    endpoint.save()
+    return endpoint
