@@ -31,6 +31,10 @@ class _FileRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if isinstance(data, bytes | bytearray):
             return data
+        # An error body (a dict) is answered as JSON, with the type that says so, not as a broken file.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
         return json.dumps(data).encode()
 
 
