@@ -59,17 +59,12 @@ Design choices, and why:
 from __future__ import annotations
 
 from . import metrics
+from .api import baseline_forecast, predict, train
+from .artifact import ForecastModel
 from .backtest import DEFAULT_MODELS, backtest
+from .config import EngineConfig, make_config
 from .errors import EngineError
-from .model import (
-    EngineConfig,
-    ForecastModel,
-    Progress,
-    baseline_forecast,
-    make_config,
-    predict,
-    train,
-)
+from .lgbm import Progress
 from .panel import Frequency, build_panel, detect_frequency
 
 __all__ = [

@@ -8,18 +8,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .config import EngineConfig, make_config
 from .errors import EngineError
+from .forecasters import forecaster, interval_level, stale_series, validate_models
 from .intervals import apply_intervals
+from .lgbm import Progress
 from .metrics import all_metrics, rmsse_per_series
-from .model import (
-    EngineConfig,
-    Progress,
-    forecaster,
-    interval_level,
-    make_config,
-    stale_series,
-    validate_models,
-)
 from .panel import build_panel, closed_mask
 
 DEFAULT_MODELS = ("lightgbm", "seasonal_naive", "moving_average", "zero")

@@ -6,7 +6,7 @@ import numpy as np
 
 from forecasting.engine import build_panel
 from forecasting.engine.features import FeatureBuilder, SeriesState, default_spec
-from forecasting.engine.model import _category_codes
+from forecasting.engine.lgbm import _category_codes
 
 from .conftest import make_daily
 

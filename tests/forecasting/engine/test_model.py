@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 from forecasting.engine import EngineConfig, EngineError, ForecastModel, build_panel, predict, train
+from forecasting.engine.config import make_config
 from forecasting.engine.features import SeriesState
-from forecasting.engine.model import LightGBMForecaster, make_config
+from forecasting.engine.lgbm import LightGBMForecaster
 
 from .conftest import fast_config, make_daily
 
