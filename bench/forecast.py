@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from forecasting.engine import EngineConfig, build_panel, predict, train  # noqa: E402
 from forecasting.engine import metrics as M  # noqa: E402
 
-THREADS = 1
+THREADS = int(os.environ.get("FORECAST_THREADS") or 1)
 
 
 @dataclass
@@ -112,6 +112,7 @@ LOADERS = {"rossmann": load_rossmann, "recruit": load_recruit, "dominicks": load
 def run_engine(ds: DataSet) -> pd.DataFrame:
     cfg = EngineConfig(horizon=ds.horizon, freq=ds.freq, drivers=ds.drivers, num_threads=THREADS, **ds.config)
     model = train(ds.history, cfg)
+    print(f"  engine: {model.best_iteration} rounds", file=sys.stderr)
     out = predict(model, ds.history, ds.future)
     return out.rename(columns={"p10": "lo", "p90": "hi"})
 

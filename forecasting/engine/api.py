@@ -10,16 +10,19 @@ import pandas as pd
 from .artifact import ForecastModel
 from .config import EngineConfig, make_config
 from .errors import EngineError
-from .forecasters import BaselineForecaster, interval_level, stale_series
-from .intervals import apply_intervals
+from .finalize import Finished, finish_forecast
+from .forecasters import BaselineForecaster
 from .lgbm import LightGBMForecaster, Progress
-from .panel import Panel, build_panel, closed_mask
+from .panel import Panel, build_panel
 
 
-def forecast_frame(
-    panel: Panel, origin: int, pred: np.ndarray, quantiles: dict[float, np.ndarray], dates: pd.DatetimeIndex
-) -> pd.DataFrame:
-    """Long output frame: location, product, date, yhat, p10, p50, p90 (sorted, float64)."""
+def forecast_frame(panel: Panel, done: Finished, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """Long output frame: location, product, date, yhat, p10, p50, p90 (float64), method, reason.
+
+    ``method`` is what produced the series' forecast and ``reason`` why it is not the model's own
+    (empty when the model was trusted); both repeat on every row of the series.
+    """
+    pred, quantiles = done.pred, done.quantiles
     n, h = pred.shape
     frame = pd.DataFrame(
         {
@@ -34,6 +37,8 @@ def forecast_frame(
     )
     frame["location"] = frame["location"].astype(str)
     frame["product"] = frame["product"].astype(str)
+    frame["method"] = np.repeat(done.method.astype(str), h)
+    frame["reason"] = np.repeat(done.reason.astype(str), h)
     return frame
 
 
@@ -98,14 +103,8 @@ def predict(
 
 
 def _finish(panel: Panel, m, pred: np.ndarray, origin: int, H: int, cfg: EngineConfig) -> pd.DataFrame:
-    level = interval_level(panel, origin, m.spec.scale_window)
-    closed = closed_mask(panel, origin, H)
-    stale = stale_series(panel, origin, cfg.stale_after or 2 * cfg.horizon)
-    pred = pred.copy()
-    pred[stale] = 0.0
-    q = apply_intervals(m.calibration, pred, level, closed | stale[:, None])
-    dates = panel.all_dates[origin : origin + H]
-    return forecast_frame(panel, origin, pred, q, dates)
+    done = finish_forecast(panel, m, pred, origin, H, cfg)
+    return forecast_frame(panel, done, panel.all_dates[origin : origin + H])
 
 
 def baseline_forecast(

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from .config import EngineConfig
 from .errors import EngineError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 @dataclass
@@ -31,6 +31,9 @@ class ForecastModel:
     best_iteration: int
     feature_importance: dict[str, float]
     seconds: dict[str, float] = field(default_factory=dict)
+    # [location, product, method, fallback baseline] where the backtest did not simply pick the model
+    series_choice: list[list[str]] = field(default_factory=list)
+    blend_weight: float = 0.0  # share of the seasonal-mean baseline in the model's forecasts
     version: int = FORMAT_VERSION
 
     def to_bytes(self) -> bytes:

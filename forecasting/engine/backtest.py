@@ -10,11 +10,11 @@ import pandas as pd
 
 from .config import EngineConfig, make_config
 from .errors import EngineError
-from .forecasters import forecaster, interval_level, stale_series, validate_models
-from .intervals import apply_intervals
+from .finalize import finish_forecast
+from .forecasters import forecaster, validate_models
 from .lgbm import Progress
 from .metrics import all_metrics, rmsse_per_series
-from .panel import build_panel, closed_mask
+from .panel import build_panel
 
 DEFAULT_MODELS = ("lightgbm", "seasonal_naive", "moving_average", "zero")
 
@@ -73,12 +73,8 @@ def backtest(
             m = forecaster(name, cfg)
             t0 = time.perf_counter()
             m.fit(panel, origin, progress=progress)
-            pred = m.predict(panel, origin, H)
-            stale = stale_series(panel, origin, cfg.stale_after or 2 * H)
-            pred[stale] = 0.0
-            closed = closed_mask(panel, origin, H)
-            q = apply_intervals(m.calibration, pred, interval_level(panel, origin, m.spec.scale_window),
-                                closed | stale[:, None])
+            final = finish_forecast(panel, m, m.predict(panel, origin, H), origin, H, cfg)
+            pred, q = final.pred, final.quantiles
             if name == "lightgbm":
                 for key in seconds:
                     seconds[key] += m.seconds[key]

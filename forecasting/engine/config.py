@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 
@@ -43,7 +44,11 @@ class EngineConfig:
     feed_back_gaps: bool = True  # see LightGBMForecaster._feedback
     stale_after: int | None = None  # periods without any row before a series counts as stopped
     seed: int = 0
-    num_threads: int = 1  # 1 is fastest on a busy shared host; results do not depend on it
+    num_threads: int | None = None  # None: FORECAST_THREADS, else every core (see resolve_threads)
+    label_cap: float = 20.0  # scaled training labels above this are outliers, clipped (one spike is not a level)
+    dormant_weeks: int = 8  # no sale for this long -> forecast 0, flagged dormant
+    cold_start_weeks: int = 8  # less history than this -> own level x borrowed weekday shape
+    fallback_margin: float = 0.5  # a baseline replaces the model where its backtest MSE < margin x the model's
 
     def validate(self) -> None:
         """Raise :class:`EngineError` naming the first bad parameter."""
@@ -63,7 +68,13 @@ class EngineConfig:
         pos_int("scale_window", self.scale_window, allow_none=True)
         pos_int("num_leaves", self.num_leaves)
         pos_int("min_data_in_leaf", self.min_data_in_leaf)
-        pos_int("num_threads", self.num_threads)
+        pos_int("num_threads", self.num_threads, allow_none=True)
+        pos_int("dormant_weeks", self.dormant_weeks)
+        pos_int("cold_start_weeks", self.cold_start_weeks)
+        if not float(self.label_cap) > 1.0:
+            raise EngineError("label_cap: must be greater than 1")
+        if not 0.0 < float(self.fallback_margin) <= 1.0:
+            raise EngineError("fallback_margin: must be in (0, 1]")
         if self.freq is not None:
             frequency_from_alias(self.freq)
         for p in [self.missing_policy, *(self.missing_policy_by_location or {}).values()]:
@@ -113,6 +124,26 @@ def make_config(config: EngineConfig | Mapping | None = None, **overrides: objec
 
 
 
+def resolve_threads(num_threads: int | None) -> int:
+    """Threads for LightGBM: the configured number, else ``FORECAST_THREADS``, else every core.
+
+    Results are identical for a fixed thread count (``deterministic``); across thread counts they
+    differ only by floating-point summation order.
+    """
+    if num_threads:
+        return int(num_threads)
+    env = os.environ.get("FORECAST_THREADS", "").strip()
+    if env:
+        try:
+            value = int(env)
+        except ValueError:
+            raise EngineError(f"FORECAST_THREADS: must be a positive integer, got {env!r}") from None
+        if value <= 0:
+            raise EngineError(f"FORECAST_THREADS: must be a positive integer, got {env!r}")
+        return value
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def lgb_params(cfg: EngineConfig, objective: str | None = None, member: int = 0) -> dict:
     """LightGBM parameters; deterministic and thread-capped so the same input gives the same bytes."""
     objective = objective or cfg.objective
@@ -132,7 +163,7 @@ def lgb_params(cfg: EngineConfig, objective: str | None = None, member: int = 0)
         "seed": cfg.seed + member,
         "deterministic": True,
         "force_row_wise": True,
-        "num_threads": cfg.num_threads,
+        "num_threads": resolve_threads(cfg.num_threads),
         "verbosity": -1,
     }
     if objective == "tweedie":

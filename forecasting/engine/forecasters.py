@@ -48,16 +48,6 @@ class BaselineForecaster:
         return out
 
 
-def interval_level(panel: Panel, origin: int, spec_scale_window: int) -> np.ndarray:
-    return series_level(panel.y[:, :origin], 2 * spec_scale_window)
-
-
-def stale_series(panel: Panel, origin: int, stale_after: int) -> np.ndarray:
-    """Series whose last input row is more than ``stale_after`` periods before the origin."""
-    last = panel.last_observed_index(origin)
-    return (last < 0) | (origin - 1 - last > stale_after)
-
-
 def forecaster(name: str, cfg: EngineConfig) -> LightGBMForecaster | BaselineForecaster:
     return LightGBMForecaster(cfg) if name == "lightgbm" else BaselineForecaster(name, cfg)
 

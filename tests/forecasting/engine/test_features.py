@@ -67,6 +67,6 @@ def test_mask_selects_rows_in_series_major_order():
 def test_feature_names_cover_calendar_drivers_and_ids():
     history, _ = make_daily(days=30)
     names = _builder(build_panel(history)).names
-    for n in ("lag_1", "lag_7", "mean_28", "smean_4", "day_of_week", "promo", "promo_next", "is_open_prev",
+    for n in ("lag_1", "lag_7", "mean_56", "smean_4", "day_of_week", "promo", "promo_next", "is_open_prev",
               "location_id", "product_id", "category_id"):
         assert n in names

@@ -13,7 +13,7 @@ from forecasting.engine.lgbm import LightGBMForecaster
 
 from .conftest import fast_config, make_daily
 
-COLUMNS = ["location", "product", "date", "yhat", "p10", "p50", "p90"]
+COLUMNS = ["location", "product", "date", "yhat", "p10", "p50", "p90", "method", "reason"]
 
 
 def test_forecast_shape_and_invariants(daily, trained):
