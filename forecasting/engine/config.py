@@ -27,7 +27,7 @@ class EngineConfig:
     objective: str = "tweedie"
     blend: list[str] | None = None  # extra objectives whose models are averaged with the main one
     tweedie_variance_power: float = 1.2
-    learning_rate: float = 0.1
+    learning_rate: float = 0.05
     num_leaves: int = 63
     min_data_in_leaf: int = 40
     feature_fraction: float = 0.8
@@ -48,7 +48,8 @@ class EngineConfig:
     label_cap: float = 100.0  # scaled training labels above this are outliers, clipped (one spike is not a level)
     dormant_weeks: int = 8  # no sale for this long -> forecast 0, flagged dormant
     cold_start_weeks: int = 8  # less history than this -> own level x borrowed weekday shape
-    fallback_margin: float = 0.5  # a baseline replaces the model where its backtest MSE < margin x the model's
+    fallback_margin: float = 0.1  # a baseline replaces the model where its backtest MSE < margin x the model's
+    baseline_blend: bool = False  # blend with the seasonal mean by a weight chosen on the calibration window
 
     def validate(self) -> None:
         """Raise :class:`EngineError` naming the first bad parameter."""

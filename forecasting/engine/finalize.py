@@ -77,7 +77,10 @@ def finish_forecast(panel: Panel, m, pred: np.ndarray, origin: int, H: int, cfg:
         if w > 0:
             pred = (1 - w) * pred + w * baseline_predict(CANDIDATE_BASELINES[0], y_hist, H, panel.freq)
         worse = chosen != LIGHTGBM
-        outside = ~worse & (m.exceeded if m.exceeded is not None else np.zeros(n, dtype=bool))
+        # a single clipped peak (a promotion week) is no reason to distrust the series; a forecast that
+        # leaves the band on most steps has lost its level
+        exceeded = m.exceeded if m.exceeded is not None else np.zeros(n, dtype=np.int64)
+        outside = ~worse & (exceeded > H / 2)
         for rows, why in ((worse, BACKTEST_WORSE), (outside, OUTSIDE_BAND)):
             pred[rows] = base[rows]
             method[rows] = fallback[rows]

@@ -23,6 +23,7 @@ Progress = Callable[[str, int, int], None]
 CANDIDATE_BASELINES = ("seasonal_mean", "seasonal_naive", "moving_average")
 YEAR = {"D": 364, "W": 52, "M": 12}
 ROUND_TOLERANCE = 0.02
+UNTRUSTED_ERROR = 2.0  # RMSE / level above which a model forecast is not trusted if a baseline does better
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
@@ -197,7 +198,7 @@ class LightGBMForecaster:
         base = np.stack([np.where(closed, 0.0, baseline_predict(b, hist, H, panel.freq)) for b in names])
         level = series_level(hist, 2 * self.spec.scale_window)
         scores = []
-        for w in BLEND_WEIGHTS:
+        for w in BLEND_WEIGHTS if self.cfg.baseline_blend else (0.0,):
             e = mse((1 - w) * pred + w * base[0])[judged] / level[judged] ** 2
             scores.append(float(e.mean()) if len(e) else 0.0)
         self.blend_weight = float(BLEND_WEIGHTS[int(np.argmin(scores))])
@@ -205,7 +206,12 @@ class LightGBMForecaster:
         base_err = np.stack([mse(f) for f in base])
         best = base_err.argmin(axis=0)
         rows = np.arange(panel.n)
-        fall = judged & (base_err[best, rows] < self.cfg.fallback_margin * mse(pred))
+        model_err = mse(pred)
+        # both: far worse than a baseline, and wrong by more than twice the series' level (a model that is
+        # merely beaten in a quiet window, e.g. one without the promotions it knows about, stays)
+        fall = judged & (base_err[best, rows] < self.cfg.fallback_margin * model_err) & (
+            model_err > (UNTRUSTED_ERROR * level) ** 2
+        )
         method = np.where(fall, np.array(names, dtype=object)[best], LIGHTGBM)
         self.choice = {
             (loc, prod): (str(m), names[b])
@@ -276,7 +282,7 @@ class LightGBMForecaster:
         out = np.empty((panel.n, steps))
         # the band bounds what is reported and what is fed back: lags and scale can never run away
         upper = plausible_upper(panel.y[:, :origin], self.spec.season, YEAR[panel.freq.kind])
-        self.exceeded = np.zeros(panel.n, dtype=bool)
+        self.exceeded = np.zeros(panel.n, dtype=np.int64)  # steps at which the raw forecast left the band
         for h in range(steps):
             t = origin + h
             X, scale = self.builder.build(state, np.array([t]))
@@ -284,7 +290,7 @@ class LightGBMForecaster:
             for booster, it in members[1:]:
                 p = p + booster.predict(X, num_iteration=it, num_threads=resolve_threads(self.cfg.num_threads))
             p = np.maximum(p / len(members) * scale, 0.0)
-            self.exceeded |= p > upper * (1 + 1e-6) + 1e-9
+            self.exceeded += p > upper * (1 + 1e-6) + 1e-9
             p = np.minimum(p, upper)
             p[closed[:, h]] = 0.0
             out[:, h] = p

@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 
 from forecasting.engine import ForecastModel, backtest, build_panel, predict, train
+from forecasting.engine.baselines import baseline_predict
 from forecasting.engine.guards import REASONS, plausible_upper
+from forecasting.engine.lgbm import LightGBMForecaster
+from forecasting.engine.panel import closed_mask
 
 from .adversarial import DOW, make_adversarial
 from .adversarial import future_drivers as adversarial_future
@@ -130,25 +133,31 @@ def test_method_and_reason_recorded_for_every_series(adversarial):
     assert again.series_choice == model.series_choice
 
 
-def test_backtest_worse_falls_back_to_a_baseline():
-    """A series that repeats one odd week exactly: every baseline is perfect, the model is not."""
+def test_backtest_worse_falls_back_to_a_baseline_and_says_why():
+    """A model forecast grossly wrong on the calibration window, where a baseline is not: that series falls back."""
     history, future = make_daily(n_locations=2, n_products=2, days=200, seed=3, horizon=14)
-    dates = pd.date_range(history["date"].min(), history["date"].max())
-    odd = pd.DataFrame({"location": "ODD", "product": "P0", "category": "C0", "date": dates,
-                        "y": np.where(dates.day_of_week == 2, 70.0, 1.0), "promo": 0.0, "is_open": 1.0})
-    history = pd.concat([history, odd], ignore_index=True)
-    model = train(history, fast_config(horizon=14))
-    chosen = {(loc, prod): (m, b) for loc, prod, m, b in model.series_choice}
-    assert chosen[("ODD", "P0")][0] in ("seasonal_mean", "seasonal_naive", "moving_average")
-    fut = pd.concat([future, pd.DataFrame({"location": "ODD", "product": "P0",
-                                           "date": future["date"].unique(), "promo": 0.0, "is_open": 1.0})])
-    out = predict(model, history, fut)
-    s = out[out["location"] == "ODD"]
-    assert set(s["reason"]) == {"backtest_worse"} and set(s["method"]) == {chosen[("ODD", "P0")][0]}
-    np.testing.assert_allclose(s["yhat"], np.where(s["date"].dt.day_of_week == 2, 70.0, 1.0))
-    for (loc, prod), g in out.groupby(["location", "product"]):
-        if g["reason"].iloc[0] in ("", "backtest_worse"):
-            assert g["method"].iloc[0] == chosen.get((loc, prod), ("lightgbm",))[0]
+    cfg = fast_config(horizon=14)
+    panel = build_panel(history, horizon=14, future=future)
+    m = LightGBMForecaster(cfg).fit(panel, panel.T)
+    cut = panel.T - 14
+    actual = panel.y[:, cut:].astype(np.float64)
+    closed = closed_mask(panel, cut, 14)
+    good = m.predict(panel, cut, 14)
+    broken = good.copy()
+    broken[1] = 10 * np.nanmean(actual[1])  # series 1: the model is off by an order of magnitude
+    m._choose_methods(panel, cut, 14, actual, broken, closed)
+    method, fallback = m.series_choice(panel)
+    assert method[1] in ("seasonal_mean", "seasonal_naive", "moving_average") and method[1] == fallback[1]
+    assert (method[[0, 2, 3]] == "lightgbm").all()
+    out = predict(m.to_model(panel), history, future)
+    key = (panel.series["location"][1], panel.series["product"][1])
+    s = out[(out["location"] == key[0]) & (out["product"] == key[1])]
+    assert set(s["reason"]) == {"backtest_worse"} and set(s["method"]) == {method[1]}
+    expected = baseline_predict(method[1], panel.y, 14, panel.freq)[1] * ~closed_mask(panel, panel.T, 14)[1]
+    np.testing.assert_allclose(s["yhat"].to_numpy(), expected, rtol=1e-6)
+    # the model's own choice on the real calibration window: the model is kept where it is not broken
+    m._choose_methods(panel, cut, 14, actual, good, closed)
+    assert (m.series_choice(panel)[0] == "lightgbm").all()
 
 
 def test_weekly_spike_is_bounded():
