@@ -52,6 +52,10 @@ class ForecastModel:
             d = json.loads(gzip.decompress(data).decode())
         except (OSError, ValueError) as exc:
             raise EngineError(f"model: bytes are not a serialised forecasting model ({exc})") from exc
+        if d.get("version") == 2:
+            # stored before per-series choices existed: its spec is stored with it, so it still forecasts
+            # (every series by the model, subject to the guards); no blend
+            d = {**d, "version": FORMAT_VERSION}
         if d.get("version") != FORMAT_VERSION:
             raise EngineError(f"model: format version {d.get('version')!r} is not supported")
         return cls(**d)

@@ -222,3 +222,20 @@ def test_model_metadata_for_the_run_record(trained):
     assert trained.trained_through
     assert abs(sum(trained.feature_importance.values()) - 1) < 1e-3
     assert EngineConfig.from_dict(trained.config).horizon == 14
+
+
+def test_models_stored_before_per_series_choices_still_forecast(daily, trained):
+    import gzip
+    import json
+
+    history, future = daily
+    old = json.loads(gzip.decompress(trained.to_bytes()))
+    old.pop("series_choice")
+    old.pop("blend_weight")
+    old["version"] = 2
+    model = ForecastModel.from_bytes(gzip.compress(json.dumps(old).encode()))
+    out = predict(model, history, future)
+    assert set(out["method"]) <= {"lightgbm", "zero", "cold_start"} and (out["yhat"] >= 0).all()
+    old["version"] = 1
+    with pytest.raises(EngineError, match="format version 1"):
+        ForecastModel.from_bytes(gzip.compress(json.dumps(old).encode()))
