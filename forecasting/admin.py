@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from forecasting.choices import RunStatus
-from forecasting.models import Forecast, ForecastAccuracyLog, LocationForecastPolicy, ModelRun
+from forecasting.models import Forecast, ForecastAccuracyLog, LocationForecastPolicy, ModelRun, SeriesMethod
 from forecasting.services import ForecastingError, accuracy_summary, retrain
 from forecasting.services.queries import latest_run_id, succeeded_runs
 
@@ -46,8 +46,9 @@ class ModelRunAdmin(admin.ModelAdmin):
     readonly_fields = [
         "kind", "algorithm", "status_badge", "stage", "progress_display", "source_run", "horizon", "backtest_folds",
         "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count", "forecast_start",
-        "forecast_end", "forecast_count", "metrics_table", "feature_importance_table", "parameters_table",
-        "seconds", "model_file_link", "model_sha256", "error_display", "task_id", "accuracy_through",
+        "forecast_end", "forecast_count", "method_counts_table", "metrics_table", "feature_importance_table",
+        "parameters_table", "seconds", "model_file_link", "model_sha256", "error_display", "task_id",
+        "accuracy_through",
         "accuracy_checked_at", "created_by", "created_at", "started_at", "finished_at", "chart_link",
     ]
     fieldsets = [
@@ -55,8 +56,8 @@ class ModelRunAdmin(admin.ModelAdmin):
                            "chart_link"]}),
         ("Request", {"fields": ["horizon", "backtest_folds", "scope", "source_run", "created_by", "task_id"]}),
         ("Data", {"fields": ["frequency", "data_start", "data_end", "series_count", "data_fingerprint"]}),
-        ("Forecast", {"fields": ["forecast_start", "forecast_end", "forecast_count", "accuracy_through",
-                                 "accuracy_checked_at"]}),
+        ("Forecast", {"fields": ["forecast_start", "forecast_end", "forecast_count", "method_counts_table",
+                                 "accuracy_through", "accuracy_checked_at"]}),
         ("Backtest metrics", {"fields": ["metrics_table"]}),
         ("Model", {"fields": ["feature_importance_table", "parameters_table", "model_file_link", "model_sha256"]}),
         ("Timing", {"fields": ["created_at", "started_at", "finished_at", "seconds"]}),
@@ -67,6 +68,16 @@ class ModelRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description="series by method (and why not the model)")
+    def method_counts_table(self, run: ModelRun) -> str:
+        if not run.method_counts:
+            return "—"
+        url = reverse("admin:forecasting_seriesmethod_changelist")
+        return format_html_join(
+            ", ", '<a href="{}?run__id__exact={}&method={}">{}</a>: {}',
+            ((url, run.pk, label.split("/")[0], label, count) for label, count in run.method_counts.items()),
+        )
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, run: ModelRun) -> str:
@@ -334,3 +345,24 @@ class LocationForecastPolicyAdmin(admin.ModelAdmin):
     raw_id_fields = ["location"]
     list_select_related = ["location"]
 
+
+
+@admin.register(SeriesMethod)
+class SeriesMethodAdmin(admin.ModelAdmin):
+    """Which series a run forecast by a fallback, and why: filter by reason to see the odd ones."""
+
+    list_display = ["run", "location", "product", "method", "reason", "chart"]
+    list_filter = ["reason", "method"]
+    search_fields = ["=run__id", "location__code", "product__sku"]
+    list_select_related = ["location", "product"]
+    raw_id_fields = ["run", "location", "product"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="chart")
+    def chart(self, row: SeriesMethod) -> str:
+        return format_html('<a href="{}">chart</a>', chart_admin_url(row.run_id, row.location_id, row.product_id))

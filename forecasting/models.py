@@ -64,6 +64,10 @@ class ModelRun(models.Model):
     forecast_end = models.DateField(null=True, blank=True)
     forecast_count = models.PositiveIntegerField(default=0)
     metrics = models.JSONField(default=dict, blank=True, help_text="Backtest metrics per model and fold.")
+    method_counts = models.JSONField(
+        default=dict, blank=True,
+        help_text="Series per forecasting method and reason, e.g. {'lightgbm': 380, 'zero/dormant': 3}.",
+    )
     feature_importance = models.JSONField(default=dict, blank=True)
     model_file = models.FileField(
         storage=artifacts_storage, upload_to="models/%Y/%m/", max_length=500, blank=True, default=""
@@ -115,6 +119,29 @@ class Forecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.location_id}/{self.product_id}/{self.date}: {self.yhat:.2f}"
+
+
+class SeriesMethod(models.Model):
+    """How one series of a run was forecast, and why not by the model when it was not (see the engine's guards)."""
+
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="series_methods")
+    location = models.ForeignKey("branches.Location", on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("sales.Product", on_delete=models.CASCADE, related_name="+")
+    method = models.CharField(max_length=30, help_text="lightgbm, a baseline, cold_start or zero.")
+    reason = models.CharField(
+        max_length=30, blank=True, default="",
+        help_text="Empty when the model was trusted; else dormant, no_sales, short_history, backtest_worse, "
+        "outside_band.",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "location", "product"], name="series_method_unique")
+        ]
+        indexes = [models.Index(fields=["run", "reason"], name="series_method_reason_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.location_id}/{self.product_id}: {self.method} {self.reason}".strip()
 
 
 class ForecastAccuracyLog(models.Model):

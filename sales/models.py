@@ -221,6 +221,13 @@ class DemandDriver(models.Model):
     is_open = models.BooleanField(null=True, blank=True)
     is_holiday = models.BooleanField(null=True, blank=True)
     planned_price = models.DecimalField(**MONEY, null=True, blank=True)
+    is_advertised = models.BooleanField(
+        null=True, blank=True, help_text="Featured in the retailer's advertising (a flyer, an ad) that day."
+    )
+    is_extended_promotion = models.BooleanField(
+        null=True, blank=True,
+        help_text="A long-running promotion (coupon or loyalty campaign) beside the day's own promotion.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

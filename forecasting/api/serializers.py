@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasting.choices import AccuracyGroupBy
-from forecasting.models import Forecast, ModelRun
+from forecasting.models import Forecast, ModelRun, SeriesMethod
 from forecasting.services.runs import MAX_BACKTEST_FOLDS, MAX_HORIZON
 
 
@@ -32,6 +32,18 @@ class ModelRunListSerializer(serializers.ModelSerializer):
         return ((run.metrics or {}).get("models") or {}).get("lightgbm", {}).get("wape")
 
 
+class SeriesMethodSerializer(serializers.ModelSerializer):
+    """How one series of a run was forecast; ``reason`` is empty when the model was trusted."""
+
+    location_code = serializers.CharField(source="location.code", read_only=True)
+    sku = serializers.CharField(source="product.sku", read_only=True)
+
+    class Meta:
+        model = SeriesMethod
+        fields = ["location", "location_code", "product", "sku", "method", "reason"]
+        read_only_fields = fields
+
+
 class FeatureImportanceSerializer(serializers.Serializer):
     feature = serializers.CharField()
     share = serializers.FloatField(help_text="Share of the model's total gain (0–1).")
@@ -45,7 +57,8 @@ class ModelRunSerializer(ModelRunListSerializer):
 
     class Meta(ModelRunListSerializer.Meta):
         fields = [
-            *ModelRunListSerializer.Meta.fields, "parameters", "features", "feature_importance", "metrics",
+            *ModelRunListSerializer.Meta.fields, "method_counts", "parameters", "features", "feature_importance",
+            "metrics",
             "data_fingerprint", "seconds", "has_model", "model_sha256", "accuracy_through", "task_id",
         ]
         read_only_fields = fields
@@ -140,6 +153,8 @@ class ChartRunSerializer(serializers.Serializer):
     status = serializers.CharField()
     frequency = serializers.CharField()
     finished_at = serializers.DateTimeField(allow_null=True)
+    method = serializers.CharField(help_text="How this series was forecast (lightgbm, a baseline, cold_start, zero).")
+    reason = serializers.CharField(allow_blank=True, help_text="Why not by the model; empty when it was trusted.")
 
 
 class ChartSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from forecasting.api.serializers import (
     ModelRunCreateSerializer,
     ModelRunListSerializer,
     ModelRunSerializer,
+    SeriesMethodSerializer,
 )
 from forecasting.filtersets import AccuracyFilterSet, ForecastFilterSet, ModelRunFilterSet
 from forecasting.models import Forecast, ForecastAccuracyLog, ModelRun
@@ -87,6 +89,21 @@ class ModelRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise Unprocessable(str(exc)) from None
         location = reverse("forecasting:modelrun-detail", args=[run.pk])
         return Response(ModelRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+    @extend_schema(
+        summary="How each series of the run was forecast (method) and why not by the model (reason)",
+        tags=["forecasting"],
+        parameters=[OpenApiParameter("reason", str, description="Only this reason ('' = trusted model).")],
+        responses=SeriesMethodSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], url_path="series", filter_backends=[])
+    def series(self, request, pk=None):
+        run = self.get_object()
+        rows = run.series_methods.select_related("location", "product").order_by("location_id", "product_id")
+        if "reason" in request.query_params:
+            rows = rows.filter(reason=request.query_params["reason"])
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(SeriesMethodSerializer(page, many=True).data)
 
 
 @extend_schema_view(

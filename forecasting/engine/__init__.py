@@ -4,7 +4,7 @@ Public API (all inputs/outputs are pandas DataFrames; errors are :class:`EngineE
 
 * ``train(history, config=None, *, progress=None, **overrides) -> ForecastModel``
 * ``predict(model, history, future=None, *, horizon=None, progress=None) -> DataFrame``
-  with columns ``location, product, date, yhat, p10, p50, p90``
+  with columns ``location, product, date, yhat, p10, p50, p90, method, reason``
 * ``backtest(history, config=None, *, folds=3, models=DEFAULT_MODELS, progress=None, **overrides) -> dict``
 * ``baseline_forecast(history, method, future=None, config=None, **overrides) -> DataFrame``
 * ``ForecastModel.to_bytes()`` / ``ForecastModel.from_bytes(data)`` for storage in a BinaryField
@@ -16,13 +16,28 @@ The future frame has the same keys and drivers for the horizon.
 
 Design choices, and why:
 
-* **Multi-horizon: recursive.** One model predicts one period ahead; for each horizon step the features
-  are recomputed from history plus the forecasts already made (running sums appended one column at a
-  time, so the step features equal the batch features bit for bit). One model serves any horizon (28
-  days, 8 weeks) without retraining, every horizon day gets the short lags and that day's own drivers,
-  and training costs one fit instead of one per horizon bucket. The error-feedback risk of recursion
-  is damped because the model sees long seasonal means (same weekday over 2-26 weeks) next to short
-  lags, and is measured by the conformal calibration, which forecasts the held-out window recursively.
+* **Multi-horizon: recursive, and bounded by design.** One model predicts one period ahead; for each
+  horizon step the features are recomputed from history plus the forecasts already made (running sums
+  appended one column at a time, so the step features equal the batch features bit for bit). One model
+  serves any horizon without retraining and every horizon day gets its own drivers. Recursion can feed
+  an error back into the scale and every lag; unbounded, one spike over a tiny scale grew a restaurant
+  to 805,000 visitors a day. So: (1) every value reported *and fed back* is clipped to the series'
+  plausible band (``guards.py``: robust quantiles of its own non-zero history, never the maximum), so
+  lags and scale stay inside the band and the recursion cannot diverge, whatever the trees learnt;
+  (2) scaled training labels are capped (``label_cap``), so one outlier day is not learnt as the
+  series' level; (3) the multi-step round choice sees the whole untruncated booster. Direct
+  (horizon-specific) models were the alternative: 28 fits cost 28x the training time, against the
+  "no slower than mlforecast" aim. Dormant series (no sale for ``dormant_weeks``) forecast 0; series
+  with under ``cold_start_weeks`` of history get their own level shaped by a borrowed weekday profile.
+* **Per-series fallback, recorded.** On the calibration window a series falls back to its best
+  baseline (seasonal mean, seasonal naive, moving average) only on a gross failure: the baseline's MSE
+  under ``fallback_margin`` (0.1) x the model's *and* the model's RMSE over 2 x the series level; and
+  to that baseline too when its raw forecast left the band on most horizon steps. One window is a
+  noisy judge of one series: "the better of the two" made Recruit worse (RMSSE 0.664 -> 0.679) and
+  milder margins cost Dominick's 0.289 -> 0.303 (baselines blind to promotions win quiet windows).
+  A panel-wide blend with the seasonal mean is opt-in (``baseline_blend``: +0.5 % on Recruit, -8 %
+  on Dominick's). Every output row carries ``method`` and ``reason`` (empty when the model was
+  trusted; see ``guards.REASONS``).
 * **Objective: Tweedie (power 1.2)** on a per-series scaled target (y divided by its trailing mean over
   28 days / 26 weeks / 6 months): non-negative, zero-inflated, right-skewed demand, every series weighted
   alike (as RMSSE does). Backtest evidence on the anchors (bench/README.md): Recruit RMSSE 0.660 Tweedie
@@ -30,28 +45,30 @@ Design choices, and why:
   averaged inside every recursive step) are configurable.
 * **Boosting rounds are chosen by the multi-step error,** not by one-step early stopping alone: the model
   trained before the held-out last horizon forecasts it recursively at a few checkpoints (25, 50, 100,
-  ... rounds) and the best mean per-series MSE / level^2 wins (a one-step early-stopping guard only caps
-  the training). Known limit: with a short held-out window (8 weeks) the choice is noisy; on Dominick's
+  ... rounds) and the largest checkpoint within 2 % of the best mean per-series MSE / level^2 wins (a
+  one-step early-stopping guard only caps the training; the booster is kept whole, not cut at the
+  one-step best). Known limit: with a short held-out window (8 weeks) the choice is noisy; on Dominick's
   a fixed 500 rounds beat the chosen ~30 (RMSSE 0.303 vs 0.335 with an 8-week scale window); the
   26-week scale window closed most of that gap (0.304). Set ``num_rounds`` to fix the rounds.
-* **Intervals: split conformal.** The same held-out forecast gives normalised residuals; their 10/50/90 %
-  quantiles per horizon bucket (steps 1, 2-3, 4-7, 8-15, 16-31) give p10/p50/p90; the model is then refitted
-  on all history with the chosen rounds scaled up for the extra data. ``yhat`` is the mean forecast, p50
-  the calibrated median.
+* **Intervals: split conformal.** The same held-out forecast (after the fallbacks) gives normalised
+  residuals; their 10/50/90 % quantiles per horizon bucket (steps 1, 2-3, 4-7, 8-15, 16-31) give
+  p10/p50/p90; the model is then refitted on all history with the chosen rounds scaled up for the
+  extra data. ``yhat`` is the mean forecast, p50 the calibrated median.
 * **Missing periods** (per location): ``zero`` (default; a missing period between a series' first row and
   the end of the history is a closed day with zero demand, ``is_open`` = 0 there) or ``unknown`` (NaN: not
   a training target, not scored, lags see a gap). Periods before a series' first row are unknown.
-* **Stopped series:** under ``zero`` their demand decays to 0 through the lags; any series with no row in
-  the last ``stale_after`` periods (default 2 x horizon) is forecast as exactly 0.
+* **Stopped series:** no sale for ``dormant_weeks`` (default 8) -> exactly 0, flagged ``dormant``; any
+  series with no row in the last ``stale_after`` periods (default 2 x horizon) likewise.
 * **Closed periods** (``is_open`` = 0 in the drivers) are forecast as exactly 0 by every model and are
   not training targets.
 * **Frequency** is detected from the dates (daily / weekly on any weekday / month start or end) or given;
   the horizon counts periods. Seasonal period 7 / 52 / 12.
 * **Closed weekdays under ``unknown``:** a daily series without rows on the same weekday for 4 weeks gets
   its forecast reported but an unknown written back into the recursion, as in training.
-* **Determinism:** LightGBM ``deterministic=True``, fixed ``num_threads`` (default 1: on a busy shared
-  2-core host OpenMP with 2 threads ran up to 12x slower; results are identical) and ``seed``, row-wise
-  histograms; the serialised model (gzipped JSON, no pickle) is byte-identical for identical input.
+* **Determinism and threads:** LightGBM ``deterministic=True``, row-wise histograms, fixed ``seed``;
+  ``num_threads`` defaults to ``FORECAST_THREADS``, else every core. For a fixed thread count the
+  serialised model (gzipped JSON, no pickle) is byte-identical for identical input; across thread
+  counts results differ only by floating-point summation order.
 * **Memory:** float32 arrays over (series x periods), features written straight into one float32 matrix,
   keys factorised without making Python strings per row (see bench/forecast_memory.py).
 """
@@ -59,17 +76,12 @@ Design choices, and why:
 from __future__ import annotations
 
 from . import metrics
+from .api import baseline_forecast, predict, train
+from .artifact import ForecastModel
 from .backtest import DEFAULT_MODELS, backtest
+from .config import EngineConfig, make_config
 from .errors import EngineError
-from .model import (
-    EngineConfig,
-    ForecastModel,
-    Progress,
-    baseline_forecast,
-    make_config,
-    predict,
-    train,
-)
+from .lgbm import Progress
 from .panel import Frequency, build_panel, detect_frequency
 
 __all__ = [

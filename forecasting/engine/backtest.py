@@ -8,19 +8,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .config import EngineConfig, make_config
 from .errors import EngineError
-from .intervals import apply_intervals
+from .finalize import finish_forecast
+from .forecasters import forecaster, validate_models
+from .lgbm import Progress
 from .metrics import all_metrics, rmsse_per_series
-from .model import (
-    EngineConfig,
-    Progress,
-    forecaster,
-    interval_level,
-    make_config,
-    stale_series,
-    validate_models,
-)
-from .panel import build_panel, closed_mask
+from .panel import build_panel
 
 DEFAULT_MODELS = ("lightgbm", "seasonal_naive", "moving_average", "zero")
 
@@ -79,12 +73,8 @@ def backtest(
             m = forecaster(name, cfg)
             t0 = time.perf_counter()
             m.fit(panel, origin, progress=progress)
-            pred = m.predict(panel, origin, H)
-            stale = stale_series(panel, origin, cfg.stale_after or 2 * H)
-            pred[stale] = 0.0
-            closed = closed_mask(panel, origin, H)
-            q = apply_intervals(m.calibration, pred, interval_level(panel, origin, m.spec.scale_window),
-                                closed | stale[:, None])
+            final = finish_forecast(panel, m, m.predict(panel, origin, H), origin, H, cfg)
+            pred, q = final.pred, final.quantiles
             if name == "lightgbm":
                 for key in seconds:
                     seconds[key] += m.seconds[key]

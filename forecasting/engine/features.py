@@ -49,7 +49,7 @@ def default_spec(freq: Frequency) -> FeatureSpec:
         return FeatureSpec(
             season=7,
             lags=(1, 2, 3, 4, 5, 6, 7, 14, 21, 28, 35, 42, 49, 56, 364),
-            windows=(7, 14, 28, 56, 112),
+            windows=(7, 14, 56, 112),  # no 28: the scale window itself, always 1
             season_means=(2, 4, 8, 13, 26),
             std_window=28,
             scale_window=28,
@@ -60,7 +60,7 @@ def default_spec(freq: Frequency) -> FeatureSpec:
         return FeatureSpec(
             season=52,
             lags=(1, 2, 3, 4, 5, 6, 8, 13, 26, 52),
-            windows=(2, 4, 8, 13, 26, 52),
+            windows=(2, 4, 8, 13, 52),  # no 26: the scale window
             season_means=(),
             std_window=8,
             scale_window=26,
@@ -70,7 +70,7 @@ def default_spec(freq: Frequency) -> FeatureSpec:
     return FeatureSpec(
         season=12,
         lags=(1, 2, 3, 4, 6, 12, 24),
-        windows=(3, 6, 12),
+        windows=(3, 12),  # no 6: the scale window
         season_means=(2,),
         std_window=6,
         scale_window=6,

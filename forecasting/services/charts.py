@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 
 from branches.models import Location
 from forecasting.choices import MissingDayPolicy
-from forecasting.models import Forecast, ModelRun
+from forecasting.models import Forecast, ModelRun, SeriesMethod
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.policies import missing_day_policies
 from forecasting.services.queries import latest_run_id, resolve_run
@@ -23,6 +23,15 @@ from sales.models import DailySale, Product
 DEFAULT_HISTORY_DAYS = 84
 MAX_HISTORY_DAYS = 3 * 366
 
+# words on the chart for the engine's per-series method and reason (forecasting.engine.guards)
+METHOD_WORDS = {
+    "lightgbm": "model forecast", "seasonal_mean": "same-weekday average", "seasonal_naive": "same day last week",
+    "moving_average": "recent average", "cold_start": "new series: own level", "zero": "forecast 0",
+}
+REASON_WORDS = {
+    "dormant": "no sales for weeks", "no_sales": "never sold", "short_history": "less than 8 weeks of history",
+    "backtest_worse": "model was worse in the backtest", "outside_band": "model left the plausible range",
+}
 COLOURS = {"history": "#1f4e79", "forecast": "#d9531e", "band": "#f4a582", "actual": "#111111", "origin": "#7f7f7f"}
 
 
@@ -77,6 +86,11 @@ def chart_data(
         if run_obj
         else []
     )
+    chosen = (
+        SeriesMethod.objects.filter(run=run_obj, location=location, product=product).values("method", "reason").first()
+        if run_obj
+        else None
+    )
     sales = DailySale.objects.filter(location=location, product=product)
     last_sale = sales.aggregate(last=Max("date"))["last"]
     origin = forecasts[0][0] if forecasts else (last_sale + dt.timedelta(days=1) if last_sale else None)
@@ -119,6 +133,8 @@ def chart_data(
             "status": run_obj.status,
             "frequency": run_obj.frequency,
             "finished_at": run_obj.finished_at.isoformat() if run_obj.finished_at else None,
+            "method": chosen["method"] if chosen else "",
+            "reason": chosen["reason"] if chosen else "",
         },
         "missing_day_policy": policy,
         "history": history,
@@ -183,7 +199,10 @@ def render_chart_png(data: dict, *, width: float = 10.0, height: float = 4.8, dp
         ax.grid(True, alpha=0.3)
         ax.legend(loc="upper left", fontsize=9, frameon=False, ncols=4, bbox_to_anchor=(0, -0.08))
         if run:
-            ax.text(1, 1.01, f"run #{run['id']}", transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+            how = METHOD_WORDS.get(run.get("method") or "", run.get("method") or "")
+            why = REASON_WORDS.get(run.get("reason") or "", run.get("reason") or "")
+            label = f"run #{run['id']}" + (f" · {how}" if how else "") + (f" ({why})" if why else "")
+            ax.text(1, 1.01, label, transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
                     color=COLOURS["origin"])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

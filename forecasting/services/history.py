@@ -8,7 +8,8 @@ small dtypes. Keys handed to the engine are the database ids as strings, so the 
 without a lookup and two locations with the same code never merge.
 
 Drivers (``sales.DemandDriver``) map to engine columns: ``is_promotion`` → ``promo``, ``is_open``,
-``is_holiday`` → ``holiday``, ``planned_price`` → ``price``. A product-specific row wins over the
+``is_holiday`` → ``holiday``, ``planned_price`` → ``price``, ``is_advertised`` → ``advertised``,
+``is_extended_promotion`` → ``promo2``. A product-specific row wins over the
 location-wide row (product empty) of the same day; a location-wide row applies to every product of
 that location. In the history, a day without a driver row falls back to what the sale itself says
 (``DailySale.on_promotion``, ``price_paid``); a day with a sales row is open unless a driver says
@@ -38,9 +39,9 @@ from sales.models import DailySale, DemandDriver, Product
 
 EPOCH = dt.date(1970, 1, 1)
 FETCH_CHUNK = 50_000
-DRIVER_COLUMNS = ("promo", "is_open", "holiday", "price")
+DRIVER_COLUMNS = ("promo", "is_open", "holiday", "price", "advertised", "promo2")
 # Value used for a driver the stored model needs but the data does not mention (engine defaults).
-NEUTRAL_DRIVER_VALUE = {"promo": 0.0, "is_open": 1.0, "holiday": 0.0}
+NEUTRAL_DRIVER_VALUE = {"promo": 0.0, "is_open": 1.0, "holiday": 0.0, "advertised": 0.0, "promo2": 0.0}
 
 
 class EpochDay(Func):
@@ -177,13 +178,17 @@ def _driver_frames(
             _open=Cast("is_open", IntegerField()),
             _holiday=Cast("is_holiday", IntegerField()),
             _price=Cast("planned_price", FloatField()),
+            _advertised=Cast("is_advertised", IntegerField()),
+            _promo2=Cast("is_extended_promotion", IntegerField()),
         )
-        .values_list("location_id", "product_id", "_day", "_promo", "_open", "_holiday", "_price")
+        .values_list("location_id", "product_id", "_day", "_promo", "_open", "_holiday", "_price", "_advertised",
+                     "_promo2")
     )
-    loc, prod, day, promo, is_open, holiday, price = fetch_columns(
-        qs, [np.int64, np.float64, np.int32, np.float32, np.float32, np.float32, np.float32]
+    loc, prod, day, promo, is_open, holiday, price, advertised, promo2 = fetch_columns(
+        qs, [np.int64, np.float64, np.int32, np.float32, np.float32, np.float32, np.float32, np.float32, np.float32]
     )
-    values = {"promo": promo, "is_open": is_open, "holiday": holiday, "price": price}
+    values = {"promo": promo, "is_open": is_open, "holiday": holiday, "price": price, "advertised": advertised,
+              "promo2": promo2}
     specific = ~np.isnan(prod)
     per_product = pd.DataFrame(
         {"loc": loc[specific], "prod": prod[specific].astype(np.int64), "day": day[specific]}

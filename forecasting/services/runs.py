@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from forecasting import engine
 from forecasting.choices import Algorithm, RunKind, RunStatus
-from forecasting.models import Forecast, ModelRun
+from forecasting.models import Forecast, ModelRun, SeriesMethod
 from forecasting.services.artifacts import delete_model_file, load_model_bytes, store_model
 from forecasting.services.errors import ForecastingError, InvalidParameter, NoHistory, RunInProgress
 from forecasting.services.events import emit_run_finished
@@ -198,6 +198,29 @@ def _copy_forecasts(connection, chunk: pd.DataFrame) -> None:
             copy.write(chunk.to_csv(header=False, index=False))
 
 
+def method_counts(per_series: pd.DataFrame) -> dict[str, int]:
+    """Series per ``method`` (``method/reason`` where the model was not trusted), most common first."""
+    label = per_series["method"].where(per_series["reason"] == "", per_series["method"] + "/" + per_series["reason"])
+    return {str(k): int(v) for k, v in label.value_counts().items()}
+
+
+def _series_methods(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per series of the engine's forecast frame: location, product, method, reason."""
+    if "method" not in frame.columns:
+        return pd.DataFrame(columns=["location", "product", "method", "reason"])
+    return frame.groupby(["location", "product"], sort=False, as_index=False)[["method", "reason"]].first()
+
+
+def _write_series_methods(run: ModelRun, per_series: pd.DataFrame) -> None:
+    SeriesMethod.objects.bulk_create(
+        [
+            SeriesMethod(run=run, location_id=int(loc), product_id=int(prod), method=method[:30], reason=reason[:30])
+            for loc, prod, method, reason in per_series.itertuples(index=False)
+        ],
+        batch_size=WRITE_BATCH_SIZE,
+    )
+
+
 def _record_history(run: ModelRun, history: History) -> None:
     run.data_start, run.data_end = history.data_start, history.data_end
     run.data_fingerprint = history.fingerprint
@@ -207,8 +230,11 @@ def _record_history(run: ModelRun, history: History) -> None:
 def _finish(run: ModelRun, forecasts: pd.DataFrame, progress: Progress, seconds: dict, fields: list[str]) -> None:
     """Write forecasts and mark the run succeeded, in one transaction."""
     started = time.perf_counter()
+    per_series = _series_methods(forecasts)
     with transaction.atomic():
         run.forecast_count = _write_forecasts(run, forecasts, progress)
+        _write_series_methods(run, per_series)
+        run.method_counts = method_counts(per_series)
         if len(forecasts):
             dates = pd.to_datetime(forecasts["date"])
             run.forecast_start, run.forecast_end = dates.min().date(), dates.max().date()
@@ -218,7 +244,8 @@ def _finish(run: ModelRun, forecasts: pd.DataFrame, progress: Progress, seconds:
         run.progress_done = run.progress_total = run.forecast_count
         run.save(
             update_fields=[
-                *fields, "forecast_count", "forecast_start", "forecast_end", "seconds", "status", "stage",
+                *fields, "forecast_count", "method_counts", "forecast_start", "forecast_end", "seconds", "status",
+                "stage",
                 "finished_at", "progress_done", "progress_total", "data_start", "data_end", "data_fingerprint",
                 "series_count",
             ]
@@ -355,10 +382,7 @@ def train_and_forecast(
         )
         if run.backtest_folds:
             started = time.perf_counter()
-            report = engine.backtest(
-                history.frame, config, folds=run.backtest_folds, models=BACKTEST_MODELS, progress=recorder
-            )
-            run.metrics = report
+            run.metrics = backtest_history(history, config, run.backtest_folds, progress=recorder)
             seconds["backtest"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         model = engine.train(history.frame, config, progress=recorder)
@@ -459,14 +483,31 @@ def run_backtest(
     """
     horizon, folds = validate_horizon(horizon), validate_folds(folds, low=1, field="folds")
     overrides = engine_overrides(parameters)
-    history = load_history(as_scope(scope))
+    # loaded exactly as a training run loads it (with the horizon), so the drivers are the same
+    history = load_history(as_scope(scope), horizon=horizon)
     if progress is not None:
         progress("load", 1, 1)
     try:
         config = engine.make_config(overrides, horizon=horizon, drivers=history.drivers, **history.engine_overrides())
-        report = engine.backtest(history.frame, config, folds=folds, models=models, progress=progress)
+        return backtest_history(history, config, folds, models=models, progress=progress)
     except engine.EngineError as exc:
         raise _as_forecasting_error(exc) from exc
+
+
+def backtest_history(
+    history: History,
+    config: engine.EngineConfig,
+    folds: int,
+    *,
+    models: tuple[str, ...] = BACKTEST_MODELS,
+    progress: Progress | None = None,
+) -> dict:
+    """The one backtest: a run's stored metrics and ``manage.py backtest`` both come from here.
+
+    Same history loading, same engine config, same contenders, and the engine scores LightGBM after the
+    same guards and fallbacks a production forecast gets, so the two can never disagree.
+    """
+    report = engine.backtest(history.frame, config, folds=folds, models=models, progress=progress)
     report["data"] = {
         "start": str(history.data_start),
         "end": str(history.data_end),
@@ -494,7 +535,9 @@ __all__ = [
     "MAX_HORIZON",
     "NoHistory",
     "active_run",
+    "backtest_history",
     "create_run",
+    "method_counts",
     "forecast_with_run",
     "queue_training_run",
     "retrain",

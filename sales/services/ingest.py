@@ -169,6 +169,20 @@ def _number_or_none(value: Any, max_abs: float, non_negative: bool) -> Any:
     return _Numbers.parse(value, max_abs, non_negative)
 
 
+def _flag_or_share(value: Any) -> bool | None:
+    """yes/no, or the share of the period it held (Dominick's feature ads: 0.9645): yes from one half up."""
+    try:
+        return _bool_or_none(value)
+    except ValueError:
+        try:
+            share = float(value)
+        except (TypeError, ValueError):
+            share = float("nan")
+        if 0.0 <= share <= 1.0:
+            return share >= 0.5
+        raise ValueError(f"expected yes/no (or a share between 0 and 1), got {value!r}") from None
+
+
 def _bool_or_none(value: Any) -> bool | None:
     if value is None or value == "":
         return None
@@ -450,11 +464,14 @@ DRIVER_STAGE = [
     StageColumn("is_open", "boolean"),
     StageColumn("is_holiday", "boolean"),
     StageColumn("planned_price", "numeric", places=2),
+    StageColumn("is_advertised", "boolean"),
+    StageColumn("is_extended_promotion", "boolean"),
 ]
 _SALE_NUMBERS = (("discount", MONEY_MAX, True), ("returns", QTY_MAX, True), ("price_paid", MONEY_MAX, True),
                  ("revenue", MONEY_MAX, False))
 SALE_VALUE_COLUMNS = ["quantity", "revenue", "discount", "returns", "price_paid", "on_promotion"]
-DRIVER_VALUE_COLUMNS = ["is_promotion", "is_open", "is_holiday", "planned_price"]
+DRIVER_VALUE_COLUMNS = ["is_promotion", "is_open", "is_holiday", "planned_price", "is_advertised",
+                        "is_extended_promotion"]
 class _DailySaleIngest(_StagedIngest):
     kind = "daily_sales"
 
@@ -532,7 +549,15 @@ class _DailySaleIngest(_StagedIngest):
             except ValueError as exc:
                 report.add_error(row_no, "planned_price", str(exc))
                 planned_price = None
-            has_driver = not (is_open is None and is_holiday is None and promotion is None and planned_price is None)
+            flags = []
+            for flag in ("is_advertised", "is_extended_promotion"):
+                try:
+                    flags.append(_flag_or_share(get(flag)))
+                except ValueError as exc:
+                    report.add_error(row_no, flag, str(exc))
+                    flags.append(None)
+            has_driver = not (is_open is None and is_holiday is None and promotion is None and planned_price is None
+                              and flags[0] is None and flags[1] is None)
             if not is_sale and not has_driver:
                 if report.error_count == errors_before:
                     report.skipped += 1
@@ -600,7 +625,8 @@ class _DailySaleIngest(_StagedIngest):
                 sales.append((row_no, location_id, product_id, day, quantity, revenue, discount or 0, returns or 0,
                               price_paid, on_promotion))
             if has_driver:
-                driver = (row_no, location_id, driver_product, day, promotion, is_open, is_holiday, planned_price)
+                driver = (row_no, location_id, driver_product, day, promotion, is_open, is_holiday, planned_price,
+                          *flags)
                 (for_all if driver_product is None else for_product).append(driver)
         merge_now = not report.error_count  # a rejected batch only stages keys, for the duplicate check
         self.sales.write(sales, merge=merge_now)

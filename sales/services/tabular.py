@@ -120,6 +120,10 @@ _DRIVER_COLUMNS = (
            ("holiday_flg", "school_holiday", "holiday")),
     Column("promotion", "yes/no", False, "", "Demand driver: a promotion runs that day.", ("promo", "deal")),
     Column("planned_price", "number", False, "", "Demand driver: the price planned for that day.", ("price",)),
+    Column("is_advertised", "yes/no", False, "", "Demand driver: featured in advertising that day.",
+           ("feat", "feature", "advertised")),
+    Column("is_extended_promotion", "yes/no", False, "",
+           "Demand driver: a long-running promotion (coupons, loyalty) beside the day's own.", ("promo2",)),
 )
 
 LAYOUTS: dict[str, tuple[Column, ...]] = {

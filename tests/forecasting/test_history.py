@@ -114,6 +114,25 @@ def test_drivers_location_wide_apply_to_every_product_and_product_rows_win(world
     assert priced["price"].tolist() == [45.0]
 
 
+def test_feature_ads_and_extended_promotions_reach_the_engine(world):
+    world.standard(days=30)
+    ad_day = END - dt.timedelta(days=5)
+    world.driver(world.store_a, ad_day, product=world.bread, is_advertised=True)
+    world.driver(world.store_b, ad_day, is_extended_promotion=True)  # the whole store takes part
+    world.driver(world.store_a, ad_day - dt.timedelta(days=7), product=world.bread, is_advertised=False)
+    world.driver(world.store_b, ad_day - dt.timedelta(days=7), is_extended_promotion=False)
+    world.driver(world.store_a, END + dt.timedelta(days=1), product=world.bread, is_advertised=True)
+    history = load_history(horizon=7)
+    assert {"advertised", "promo2"} <= set(history.drivers)
+    frame = history.frame.assign(loc=lambda f: f["location"].astype(int), prod=lambda f: f["product"].astype(int))
+    on_day = frame[frame["date"] == pd.Timestamp(ad_day)].set_index(["loc", "prod"])
+    assert on_day.loc[(world.store_a.pk, world.bread.pk), "advertised"] == 1.0
+    assert on_day.loc[(world.store_b.pk, world.bread.pk), "promo2"] == 1.0
+    future = history.future.assign(loc=lambda f: f["location"].astype(int), prod=lambda f: f["product"].astype(int))
+    ads = future[(future["loc"] == world.store_a.pk) & (future["prod"] == world.bread.pk)]
+    assert ads["advertised"].tolist() == [1.0]
+
+
 def test_constant_drivers_are_left_out(world):
     world.standard(days=30)  # no promotions, one price, no drivers at all
     assert load_history(horizon=7).drivers == []

@@ -111,25 +111,30 @@ def test_shared_data_layouts_map_to_sales_and_drivers(db):
     ])
     report = run(gz(rossmann), name="sales.csv.gz", create_missing=True)
     assert report.valid, report.errors
-    assert any("promo2" in w and "store_type" in w for w in report.warnings)
+    assert any("store_type" in w for w in report.warnings)
+    assert not any("promo2" in w for w in report.warnings)  # imported as the extended-promotion driver
     sale = DailySale.objects.get(date=dt.date(2013, 1, 2))
     assert (sale.location.code, sale.product.sku, sale.quantity, sale.on_promotion) == (
         "R0025", "ALL", Decimal("11944.000"), True)
     closed = DemandDriver.objects.get(date=dt.date(2013, 1, 1))
     assert (closed.product_id, closed.is_open, closed.is_holiday, closed.is_promotion) == (None, False, True, False)
+    assert closed.is_extended_promotion is False
 
     dominicks = csv_bytes([
         ["store_id", "item_id", "item_name", "week", "date", "units", "price", "deal", "feat"],
         ["D005", "OJ01", "Tropicana Premium 64 oz", "40", "1990-06-14", "92", "3.66", "1", "0.0"],
+        ["D005", "OJ01", "Tropicana Premium 64 oz", "41", "1990-06-21", "80", "3.66", "0", "0.9645"],
     ])
     report = run(dominicks, create_missing=True)
     assert report.valid, report.errors
     juice = Product.objects.get(sku="OJ01")
     assert juice.name == "Tropicana Premium 64 oz"
-    sale = DailySale.objects.get(product=juice)
+    sale = DailySale.objects.get(product=juice, date=dt.date(1990, 6, 14))
     assert (sale.price_paid, sale.revenue, sale.on_promotion) == (Decimal("3.66"), Decimal("336.72"), True)
-    driver = DemandDriver.objects.get(product=juice)
-    assert (driver.planned_price, driver.is_promotion) == (Decimal("3.66"), True)
+    driver = DemandDriver.objects.get(product=juice, date=dt.date(1990, 6, 14))
+    assert (driver.planned_price, driver.is_promotion, driver.is_advertised) == (Decimal("3.66"), True, False)
+    # a feature-ad share counts as advertised from one half up
+    assert DemandDriver.objects.get(product=juice, date=dt.date(1990, 6, 21)).is_advertised is True
 
 
 def test_stock_file(shop):

@@ -34,14 +34,13 @@ def test_product_page_gathers_stock_forecast_orders_and_bom(morning, planner_cli
 
 
 def test_product_page_shows_the_fallback_reason_when_the_run_recorded_one(morning, planner_client):
-    from forecasting.models import ModelRun
+    from forecasting.models import SeriesMethod
 
-    ModelRun.objects.filter(pk=morning.run.pk).update(metrics={"fallbacks": [
-        {"location": morning.shop.pk, "product": morning.water.pk, "method": "seasonal naive",
-         "reason": "fewer than 28 days of history"}]})
+    SeriesMethod.objects.create(run=morning.run, location=morning.shop, product=morning.water,
+                                method="seasonal_naive", reason="backtest_worse")
     html = _text(planner_client.get(reverse("workbench:product", args=[morning.water.pk]),
                                     {"location": morning.shop.pk}))
-    assert "seasonal naive: fewer than 28 days of history" in html
+    assert "same day last week: model was worse in the backtest" in html
 
 
 def test_accounts_show_health_per_stream_and_sync_now(morning, make_user, client):

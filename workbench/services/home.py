@@ -97,14 +97,14 @@ class HomeSummary:
 
     @property
     def latest_run_fallbacks(self) -> int | None:
-        """Series that fell back to a simpler method (recorded by the engine in the run's metrics when known)."""
+        """Series not forecast by the model (a baseline, cold start or zero, with the reason recorded per series)."""
         run = self.latest_run
         if run is None:
             return None
-        value = (run.metrics or {}).get("fallback_count")
-        if value is None:
-            value = len((run.metrics or {}).get("fallbacks") or []) or None
-        return value
+        counts = run.method_counts or {}
+        if not counts:
+            return None  # a run from before per-series methods were recorded
+        return sum(n for label, n in counts.items() if "/" in label)  # "method/reason": the model was not used
 
     @property
     def stockout_risk(self) -> int | None:

@@ -76,14 +76,14 @@ def product_page(request: HttpRequest, product_id: int) -> HttpResponse:
 
 
 def _fallback_reason(run_id: int | None, location_id: int | None, product_id: int) -> str:
-    """Why this series was forecast with a simpler method, when the run recorded one (metrics["fallbacks"]:
-    a list of {location, product, method, reason}); empty otherwise."""
+    """Why this series was forecast with a simpler method, when the run says so (its per-series method and
+    reason); empty when the model was trusted."""
     if not (run_id and location_id):
         return ""
-    from forecasting.models import ModelRun
+    from forecasting.models import SeriesMethod
+    from forecasting.services.charts import METHOD_WORDS, REASON_WORDS
 
-    metrics = ModelRun.objects.filter(pk=run_id).values_list("metrics", flat=True).first() or {}
-    for item in metrics.get("fallbacks") or []:
-        if isinstance(item, dict) and item.get("location") == location_id and item.get("product") == product_id:
-            return f"{item.get('method', '')}: {item.get('reason', '')}".strip(": ")
-    return ""
+    row = SeriesMethod.objects.filter(run_id=run_id, location_id=location_id, product_id=product_id).first()
+    if row is None or not row.reason:
+        return ""
+    return f"{METHOD_WORDS.get(row.method, row.method)}: {REASON_WORDS.get(row.reason, row.reason)}"

@@ -43,7 +43,8 @@ def test_public_baselines_and_closed_days():
     assert ma["yhat"].tolist() == pytest.approx([3.0, 3.0, 3.0])
     z = baseline_forecast(hist, "zero", horizon=3)
     assert (z[["yhat", "p10", "p50", "p90"]] == 0).all().all() or (z["yhat"] == 0).all()
-    assert list(sn.columns) == ["location", "product", "date", "yhat", "p10", "p50", "p90"]
+    assert list(sn.columns) == ["location", "product", "date", "yhat", "p10", "p50", "p90", "method", "reason"]
+    assert set(sn["method"]) == {"seasonal_naive"} and set(sn["reason"]) == {""}
 
 
 def test_weekly_seasonal_naive_falls_back_to_naive_on_short_history():

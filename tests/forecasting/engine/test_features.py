@@ -6,7 +6,7 @@ import numpy as np
 
 from forecasting.engine import build_panel
 from forecasting.engine.features import FeatureBuilder, SeriesState, default_spec
-from forecasting.engine.model import _category_codes
+from forecasting.engine.lgbm import _category_codes
 
 from .conftest import make_daily
 
@@ -67,6 +67,6 @@ def test_mask_selects_rows_in_series_major_order():
 def test_feature_names_cover_calendar_drivers_and_ids():
     history, _ = make_daily(days=30)
     names = _builder(build_panel(history)).names
-    for n in ("lag_1", "lag_7", "mean_28", "smean_4", "day_of_week", "promo", "promo_next", "is_open_prev",
+    for n in ("lag_1", "lag_7", "mean_56", "smean_4", "day_of_week", "promo", "promo_next", "is_open_prev",
               "location_id", "product_id", "category_id"):
         assert n in names

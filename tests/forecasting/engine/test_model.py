@@ -7,12 +7,13 @@ import pandas as pd
 import pytest
 
 from forecasting.engine import EngineConfig, EngineError, ForecastModel, build_panel, predict, train
+from forecasting.engine.config import make_config
 from forecasting.engine.features import SeriesState
-from forecasting.engine.model import LightGBMForecaster, make_config
+from forecasting.engine.lgbm import LightGBMForecaster
 
 from .conftest import fast_config, make_daily
 
-COLUMNS = ["location", "product", "date", "yhat", "p10", "p50", "p90"]
+COLUMNS = ["location", "product", "date", "yhat", "p10", "p50", "p90", "method", "reason"]
 
 
 def test_forecast_shape_and_invariants(daily, trained):
@@ -221,3 +222,20 @@ def test_model_metadata_for_the_run_record(trained):
     assert trained.trained_through
     assert abs(sum(trained.feature_importance.values()) - 1) < 1e-3
     assert EngineConfig.from_dict(trained.config).horizon == 14
+
+
+def test_models_stored_before_per_series_choices_still_forecast(daily, trained):
+    import gzip
+    import json
+
+    history, future = daily
+    old = json.loads(gzip.decompress(trained.to_bytes()))
+    old.pop("series_choice")
+    old.pop("blend_weight")
+    old["version"] = 2
+    model = ForecastModel.from_bytes(gzip.compress(json.dumps(old).encode()))
+    out = predict(model, history, future)
+    assert set(out["method"]) <= {"lightgbm", "zero", "cold_start"} and (out["yhat"] >= 0).all()
+    old["version"] = 1
+    with pytest.raises(EngineError, match="format version 1"):
+        ForecastModel.from_bytes(gzip.compress(json.dumps(old).encode()))

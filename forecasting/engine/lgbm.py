@@ -1,0 +1,367 @@
+"""The global LightGBM forecaster: fit on a panel, choose rounds by multi-step error, forecast recursively."""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+import lightgbm as lgb
+import numpy as np
+
+from .artifact import ForecastModel
+from .baselines import baseline_predict
+from .config import EngineConfig, lgb_params, resolve_threads
+from .errors import EngineError
+from .features import CATEGORICAL, FeatureBuilder, FeatureSpec, SeriesState, default_spec
+from .guards import LIGHTGBM, plausible_upper
+from .intervals import Calibration, calibrate
+from .panel import Panel, closed_mask, series_level
+
+Progress = Callable[[str, int, int], None]
+# baselines a series may fall back to, the first being the default fallback
+CANDIDATE_BASELINES = ("seasonal_mean", "seasonal_naive", "moving_average")
+YEAR = {"D": 364, "W": 52, "M": 12}
+ROUND_TOLERANCE = 0.02
+UNTRUSTED_ERROR = 2.0  # RMSE / level above which a model forecast is not trusted if a baseline does better
+BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+
+def _category_codes(panel: Panel, categories: dict[str, list[str]]) -> dict[str, np.ndarray]:
+    out = {}
+    for feat, col in zip(CATEGORICAL, ("location", "product", "category"), strict=True):
+        lookup = {v: i for i, v in enumerate(categories[col])}
+        out[feat] = np.array([lookup.get(v, np.nan) for v in panel.series[col]], dtype=np.float32)
+    return out
+
+
+def _notify(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+class LightGBMForecaster:
+    """Fits one global model on a panel and forecasts recursively; used by training and backtests."""
+
+    name = "lightgbm"
+
+    def __init__(self, cfg: EngineConfig):
+        self.cfg = cfg
+        self.seconds = {"features": 0.0, "train": 0.0, "predict": 0.0}
+        self.members: list[tuple[lgb.Booster, int]] = []
+        self.calibration: Calibration | None = None
+        self.best_iteration = 0
+        self.choice: dict[tuple[str, str], tuple[str, str]] = {}
+        self.blend_weight = 0.0
+        self.exceeded: np.ndarray | None = None
+
+    # -- setup ---------------------------------------------------------------------------------
+    def _prepare(self, panel: Panel, drivers: list[str] | None = None, categories=None, spec=None) -> None:
+        self.panel = panel
+        if spec is None:
+            spec = default_spec(panel.freq)
+            if self.cfg.scale_window:
+                spec = FeatureSpec.from_dict({**spec.to_dict(), "scale_window": self.cfg.scale_window})
+        self.spec = spec
+        self.drivers = list(panel.drivers) if drivers is None else drivers
+        self.categories = categories or {
+            c: sorted(panel.series[c].unique().tolist()) for c in ("location", "product", "category")
+        }
+        self.builder = FeatureBuilder(self.spec, panel, _category_codes(panel, self.categories), self.drivers)
+
+    def _min_periods(self) -> int:
+        return max(2 * self.spec.season if self.panel.freq.kind == "D" else 8, 8)
+
+    # -- training ------------------------------------------------------------------------------
+    def fit(self, panel: Panel, end: int, progress: Progress | None = None) -> LightGBMForecaster:
+        """Train on targets in periods [0, end); with calibration, learn intervals from [end-H, end)."""
+        cfg = self.cfg
+        self._prepare(panel)
+        H = cfg.horizon
+        need = self._min_periods() + (H if cfg.calibrate else 0)
+        if end < need:
+            raise EngineError(
+                f"history: not enough history: {end} periods, need at least {need} "
+                f"({'horizon ' + str(H) + ' for calibration + ' if cfg.calibrate else ''}"
+                f"{self._min_periods()} to learn from); shorten horizon or set calibrate=False"
+            )
+        t0 = time.perf_counter()
+        _notify(progress, "features", 0, 1)
+        start = 1 if cfg.max_train_periods is None else max(1, end - cfg.max_train_periods)
+        cols = np.arange(start, end)
+        state = SeriesState(panel.y[:, :end], capacity=end)
+        target = panel.y[:, cols]
+        mask = ~np.isnan(target) & (state.C[:, cols] >= 1) & ~closed_mask(panel, start, len(cols))
+        if not mask.any():
+            raise EngineError("history: no usable training targets (all unknown or closed)")
+        X, scale = self.builder.build(state, cols, mask)
+        # one spike over a tiny scale would otherwise be a label in the thousands and teach the model,
+        # through the location id, that this series explodes
+        label = np.minimum(target[mask] / scale, cfg.label_cap).astype(np.float32)
+        tcol = np.broadcast_to(cols[None, :], mask.shape)[mask]
+        self.seconds["features"] += time.perf_counter() - t0
+        _notify(progress, "features", 1, 1)
+
+        params = lgb_params(cfg)
+        cat_idx = [self.builder.names.index(c) for c in CATEGORICAL]
+        full = lgb.Dataset(
+            X, label, feature_name=self.builder.names, categorical_feature=cat_idx, params=params,
+        ).construct()
+        del X, label, scale, mask, target  # LightGBM keeps its own 1-byte bins; the float matrix can go
+        gc.collect()
+        objectives = [cfg.objective, *(cfg.blend or [])]
+        t0 = time.perf_counter()
+        if cfg.calibrate:
+            cut = end - H
+            tr = np.flatnonzero(tcol < cut)
+            va = np.flatnonzero(tcol >= cut)
+            if len(tr) == 0:
+                raise EngineError("history: no training targets before the calibration window; shorten horizon")
+            actual = panel.y[:, cut:end].astype(np.float64)
+            level = series_level(panel.y[:, :cut], 2 * self.spec.scale_window)
+            chosen = []
+            for k, objective in enumerate(objectives):
+                t0 = time.perf_counter()
+                rounds = cfg.num_rounds or cfg.max_rounds
+                callbacks = [_progress_callback(progress, "train", rounds)]
+                if cfg.num_rounds is None and len(va):
+                    # a loose guard against runaway overfitting; the real choice is made below
+                    callbacks.append(lgb.early_stopping(cfg.early_stopping_rounds, verbose=False))
+                # keep_training_booster: without it LightGBM hands back the booster cut at the one-step
+                # best iteration, and the multi-step choice below would see a single candidate
+                booster = lgb.train(
+                    lgb_params(cfg, objective, k), full.subset(tr), num_boost_round=rounds,
+                    valid_sets=[full.subset(va)] if len(va) else None, callbacks=callbacks,
+                    keep_training_booster=True,
+                )
+                self.seconds["train"] += time.perf_counter() - t0
+                booster.free_dataset()  # drop the training subset before the next fit
+                best = self._choose_rounds(panel, cut, H, actual, level, booster, progress)
+                chosen.append((booster, best))
+            self.members = chosen
+            pred = self.predict(panel, cut, H, progress=progress, stage="calibrate")
+            t0 = time.perf_counter()
+            closed = closed_mask(panel, cut, H)
+            pred = self._choose_methods(panel, cut, H, actual, pred, closed)
+            self.calibration = calibrate(actual, pred, level, exclude=closed)
+            if cfg.refit:
+                chosen = [(None, best) for _, best in chosen]
+                self.members = []
+                gc.collect()
+                grow = 1 + H / max(end - start, 1)
+                members = []
+                for k, (objective, (_, best)) in enumerate(zip(objectives, chosen, strict=True)):
+                    final_rounds = max(1, int(round(best * grow)))
+                    booster = lgb.train(
+                        lgb_params(cfg, objective, k), full, num_boost_round=final_rounds,
+                        callbacks=[_progress_callback(progress, "train", final_rounds)],
+                    )
+                    members.append((booster, final_rounds))
+                self.members = members
+        else:
+            rounds = cfg.num_rounds or 300
+            self.members = [
+                (lgb.train(lgb_params(cfg, objective, k), full, num_boost_round=rounds,
+                           callbacks=[_progress_callback(progress, "train", rounds)]), rounds)
+                for k, objective in enumerate(objectives)
+            ]
+            self.calibration = Calibration((0.1, 0.5, 0.9), [[0.0, 0.0, 0.0]], [0.0, 0.0, 0.0], 0)
+            self.choice = {}
+        self.best_iteration = self.members[0][1]
+        self.seconds["train"] += time.perf_counter() - t0
+        self.end = end
+        return self
+
+    def _choose_methods(
+        self, panel: Panel, cut: int, H: int, actual: np.ndarray, pred: np.ndarray, closed: np.ndarray
+    ) -> np.ndarray:
+        """Combine with the baselines by their error on the held-out calibration window.
+
+        Two choices, deliberately of different grain. (1) One weight ``w`` for the whole panel: the
+        forecast is ``(1 - w) x model + w x seasonal mean``, ``w`` in 0, 0.1 .. 0.5, by the mean over
+        series of MSE / level^2 (RMSSE-like). Averaged over hundreds of series this choice is stable and
+        adds what a local statistical model knows to the global model. (2) Per series, the best baseline
+        replaces the model only where its MSE is below ``fallback_margin`` x the model's: one 28-day
+        window is a noisy judge of one series (choosing the better of the two per series made Recruit
+        worse, 0.664 -> 0.679 RMSSE), so only clear failures fall back. Returns the combined
+        forecasts (their residuals calibrate the intervals); the choice is kept per (location, product).
+        """
+        hist = panel.y[:, :cut]
+        ok = ~np.isnan(actual) & ~closed
+        cnt = np.maximum(ok.sum(axis=1), 1)
+        judged = ok.sum(axis=1) > 0
+
+        def mse(f: np.ndarray) -> np.ndarray:
+            return np.where(ok, (actual - f) ** 2, 0.0).sum(axis=1) / cnt
+
+        names = list(CANDIDATE_BASELINES)
+        base = np.stack([np.where(closed, 0.0, baseline_predict(b, hist, H, panel.freq)) for b in names])
+        level = series_level(hist, 2 * self.spec.scale_window)
+        scores = []
+        for w in BLEND_WEIGHTS if self.cfg.baseline_blend else (0.0,):
+            e = mse((1 - w) * pred + w * base[0])[judged] / level[judged] ** 2
+            scores.append(float(e.mean()) if len(e) else 0.0)
+        self.blend_weight = float(BLEND_WEIGHTS[int(np.argmin(scores))])
+        pred = (1 - self.blend_weight) * pred + self.blend_weight * base[0]
+        base_err = np.stack([mse(f) for f in base])
+        best = base_err.argmin(axis=0)
+        rows = np.arange(panel.n)
+        model_err = mse(pred)
+        # both: far worse than a baseline, and wrong by more than twice the series' level (a model that is
+        # merely beaten in a quiet window, e.g. one without the promotions it knows about, stays)
+        fall = judged & (base_err[best, rows] < self.cfg.fallback_margin * model_err) & (
+            model_err > (UNTRUSTED_ERROR * level) ** 2
+        )
+        method = np.where(fall, np.array(names, dtype=object)[best], LIGHTGBM)
+        self.choice = {
+            (loc, prod): (str(m), names[b])
+            for loc, prod, m, b in zip(panel.series["location"], panel.series["product"], method, best, strict=True)
+            if m != LIGHTGBM or names[b] != CANDIDATE_BASELINES[0]
+        }
+        return np.where(fall[:, None], base[best, rows], pred)
+
+    def series_choice(self, panel: Panel) -> tuple[np.ndarray, np.ndarray]:
+        """(method, fallback baseline) per series of ``panel``; unseen series: the model, seasonal mean."""
+        default = (LIGHTGBM, CANDIDATE_BASELINES[0])
+        pairs = [self.choice.get((loc, prod), default)
+                 for loc, prod in zip(panel.series["location"], panel.series["product"], strict=True)]
+        return (np.array([p[0] for p in pairs], dtype=object), np.array([p[1] for p in pairs], dtype=object))
+
+    def _choose_rounds(
+        self, panel: Panel, cut: int, H: int, actual: np.ndarray, level: np.ndarray, booster: lgb.Booster,
+        progress: Progress | None,
+    ) -> int:
+        """Pick the number of boosting rounds by the *recursive* H-step error on the held-out window.
+
+        One-step validation loss (early stopping) rewards rounds that fit teacher-forced lags; what
+        matters is the multi-step forecast, so a few checkpoints are forecast recursively and scored by
+        the mean over series of MSE / level^2 (RMSSE-like, every series counts equally).
+        """
+        trained = booster.current_iteration()
+        if self.cfg.num_rounds is not None:
+            return min(self.cfg.num_rounds, trained)
+        grid = [25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000]
+        cands = sorted({c for c in grid if c < trained} | {trained})
+        scores = []
+        for k, it in enumerate(cands):
+            pred = self.predict(panel, cut, H, members=[(booster, it)])
+            err = (actual - pred) ** 2 / (level[:, None] ** 2)
+            known = ~np.isnan(err)
+            cnt = known.sum(axis=1)
+            per_series = np.where(known, err, 0.0).sum(axis=1)[cnt > 0] / cnt[cnt > 0]
+            scores.append(float(per_series.mean()) if len(per_series) else 0.0)
+            _notify(progress, "calibrate", k + 1, len(cands))
+        # one window is a noisy judge: the largest candidate within ROUND_TOLERANCE of the best score wins
+        # (Rossmann: the strict minimum took 50 rounds, RMSSE 0.166; 300 rounds gave 0.158)
+        floor = min(scores) * (1 + ROUND_TOLERANCE) + 1e-12
+        return max(it for it, sc in zip(cands, scores, strict=True) if sc <= floor)
+
+    # -- forecasting ---------------------------------------------------------------------------
+    def predict(
+        self,
+        panel: Panel,
+        origin: int,
+        steps: int,
+        progress: Progress | None = None,
+        stage: str = "predict",
+        members: list[tuple[lgb.Booster, int]] | None = None,
+    ) -> np.ndarray:
+        """Recursive forecasts (n, steps) from ``origin``: features recomputed from y and earlier forecasts.
+
+        With several members (a blend) their predictions are averaged inside every step, so the
+        recursion feeds back the blended forecast.
+        """
+        members = members or self.members
+        if not members:
+            raise EngineError("model: not trained")
+        if panel is not self.panel:
+            self._prepare(panel, self.drivers, self.categories, self.spec)
+        t0 = time.perf_counter()
+        state = SeriesState(panel.y[:, :origin], capacity=origin + steps)
+        closed = closed_mask(panel, origin, steps)
+        out = np.empty((panel.n, steps))
+        # the band bounds what is reported and what is fed back: lags and scale can never run away
+        upper = plausible_upper(panel.y[:, :origin], self.spec.season, YEAR[panel.freq.kind])
+        self.exceeded = np.zeros(panel.n, dtype=np.int64)  # steps at which the raw forecast left the band
+        for h in range(steps):
+            t = origin + h
+            X, scale = self.builder.build(state, np.array([t]))
+            p = members[0][0].predict(X, num_iteration=members[0][1], num_threads=resolve_threads(self.cfg.num_threads))
+            for booster, it in members[1:]:
+                p = p + booster.predict(X, num_iteration=it, num_threads=resolve_threads(self.cfg.num_threads))
+            p = np.maximum(p / len(members) * scale, 0.0)
+            self.exceeded += p > upper * (1 + 1e-6) + 1e-9
+            p = np.minimum(p, upper)
+            p[closed[:, h]] = 0.0
+            out[:, h] = p
+            state.append(self._feedback(state, t, p))
+            _notify(progress, stage, h + 1, steps)
+        self.seconds["predict"] += time.perf_counter() - t0
+        return out
+
+    def _feedback(self, state: SeriesState, t: int, p: np.ndarray) -> np.ndarray:
+        """What the recursion writes back for period t.
+
+        Under the 'unknown' policy a series can be closed on a fixed weekday (no rows, e.g. every
+        Sunday); training never saw a value there, so writing the forecast back would feed the next
+        steps lags the model has never seen. Daily series whose same weekday was unknown in each of the
+        last 4 weeks, after at least 4 weeks of known history, get an unknown written back instead (the
+        forecast itself is still reported).
+        """
+        if self.spec.season != 7 or not self.cfg.feed_back_gaps:
+            return p
+        m = self.spec.season
+        lags = [state.lag(np.array([t]), m * k)[:, 0] for k in range(1, 5)]
+        gap = np.all([np.isnan(v) for v in lags], axis=0) & (state.C[:, t] >= 4 * m)
+        return np.where(gap, np.nan, p)
+
+    def to_model(self, panel: Panel) -> ForecastModel:
+        imp = sum(b.feature_importance(importance_type="gain") for b, _ in self.members)
+        total = float(imp.sum()) or 1.0
+        return ForecastModel(
+            config=self.cfg.to_dict(),
+            freq=panel.freq.alias,
+            spec=self.spec.to_dict(),
+            feature_names=list(self.builder.names),
+            drivers=list(self.drivers),
+            binary={d: bool(panel.binary.get(d, False)) for d in self.drivers},
+            categories=self.categories,
+            boosters=[b.model_to_string(num_iteration=it) for b, it in self.members],
+            iterations=[int(it) for _, it in self.members],
+            calibration=self.calibration.to_dict(),
+            trained_through=str(panel.dates[self.end - 1].date()),
+            n_series=panel.n,
+            best_iteration=self.best_iteration,
+            feature_importance={
+                n: round(float(v) / total, 6) for n, v in zip(self.builder.names, imp, strict=True)
+            },
+            seconds={k: round(v, 4) for k, v in self.seconds.items()},
+            blend_weight=self.blend_weight,
+            series_choice=sorted([loc, prod, m, b] for (loc, prod), (m, b) in self.choice.items()),
+        )
+
+    @classmethod
+    def from_model(cls, model: ForecastModel) -> LightGBMForecaster:
+        self = cls(model.engine_config)
+        self.members = [
+            (lgb.Booster(model_str=b), it) for b, it in zip(model.boosters, model.iterations, strict=True)
+        ]
+        self.calibration = Calibration.from_dict(model.calibration)
+        self.spec = FeatureSpec.from_dict(model.spec)
+        self.drivers = list(model.drivers)
+        self.categories = {k: list(v) for k, v in model.categories.items()}
+        self.binary = dict(model.binary)
+        self.panel = None
+        self.best_iteration = model.best_iteration
+        self.choice = {(loc, prod): (m, b) for loc, prod, m, b in model.series_choice}
+        self.blend_weight = model.blend_weight
+        return self
+
+
+def _progress_callback(progress: Progress | None, stage: str, total: int):
+    def cb(env: lgb.callback.CallbackEnv) -> None:
+        if progress is not None and ((env.iteration + 1) % 50 == 0 or env.iteration + 1 == total):
+            progress(stage, env.iteration + 1, total)
+
+    return cb
+
