@@ -17,7 +17,7 @@ def _text(response) -> str:
 def test_product_page_gathers_stock_forecast_orders_and_bom(morning, planner_client, django_assert_max_num_queries):
     url = reverse("workbench:product", args=[morning.water.pk])
     planner_client.get(url)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = planner_client.get(url)
     html = _text(response)
     assert response.status_code == 200
@@ -82,7 +82,7 @@ def test_query_ceilings(morning, admin_client, django_assert_max_num_queries, na
         args = (morning.failed_sync.pk,)
     url = reverse(name, args=args)
     admin_client.get(url)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert admin_client.get(url).status_code == 200
 
 
