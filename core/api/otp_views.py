@@ -30,7 +30,8 @@ def otp_required_answer(user) -> dict:
 
 
 class OtpTicketSerializer(serializers.Serializer):
-    otp_token = serializers.CharField(required=False, help_text="From the login answer; not needed when logged in.")
+    otp_token = serializers.CharField(required=False, allow_blank=True,
+                                      help_text="From the login answer; not needed (or empty) when logged in.")
 
 
 class OtpVerifySerializer(serializers.Serializer):
