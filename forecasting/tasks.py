@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
-from forecasting.services import mark_stale_runs, train_and_forecast, update_accuracy
+from forecasting.services import train_and_forecast, update_accuracy
 
 NIGHTLY_HORIZON = 28
 
@@ -27,18 +27,7 @@ SCHEDULES: list[ScheduleSpec] = [
         cron="30 3 * * *",
         kwargs={"horizon": NIGHTLY_HORIZON},
     ),
-    ScheduleSpec(
-        name="forecasting-stale-runs",
-        func="forecasting.tasks.fail_stale_runs",
-        schedule_type=Schedule.MINUTES,
-        minutes=15,
-    ),
 ]
-
-
-def fail_stale_runs() -> int:
-    """Mark runs whose worker died as failed; returns how many."""
-    return mark_stale_runs()
 
 
 def nightly_train_and_forecast(horizon: int = NIGHTLY_HORIZON) -> int:

@@ -11,10 +11,6 @@ def run_sync(run_id: int) -> str:
     return f"run #{run.pk}: {run.status}"
 
 
-def fail_stale_runs() -> int:
-    return runs.mark_stale_runs()
-
-
 def enqueue_due_org_syncs() -> list[int]:
     return [run.pk for run in runs.enqueue_due_org_syncs()]
 
@@ -44,8 +40,6 @@ STATIC_SCHEDULES: list[ScheduleSpec] = [
     # account with an org connector (1C, iiko). Re-triggering never duplicates a run (one active per stream).
     ScheduleSpec(name="integrations.daily_org_sync", func="integrations.tasks.enqueue_due_org_syncs",
                  schedule_type=Schedule.CRON, cron="0 * * * *"),
-    ScheduleSpec(name="integrations.fail_stale_runs", func="integrations.tasks.fail_stale_runs",
-                 schedule_type=Schedule.MINUTES, minutes=5),
 ]
 
 

@@ -242,6 +242,7 @@ class OrderWriteSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
+    progress = serializers.FloatField(read_only=True, help_text="Percent of the file read (0–100).")
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:

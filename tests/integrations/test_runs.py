@@ -158,4 +158,4 @@ def test_schedules_registered_idempotently():
     counts = register_schedules()
     assert counts["created"] == 0
     names = set(Schedule.objects.values_list("name", flat=True))
-    assert {"sf:integrations.daily_org_sync", "sf:integrations.fail_stale_runs"} <= names
+    assert {"sf:integrations.daily_org_sync", "sf:core.sweep_stale_runs"} <= names
