@@ -125,6 +125,7 @@ def mark_running(run: JobRun, *, stage: str = "") -> bool:
     False (and nothing written) when the run is no longer queued: another worker took it, or it was
     cancelled or swept meanwhile.
     """
+    _track(run)  # from here a SIGTERM interrupts it (see interruptible)
     now = timezone.now()
     claimed = type(run).objects.filter(pk=run.pk, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, stage=stage[:200])
@@ -175,6 +176,7 @@ class RunProgress:
         self._aside_usable = True
         # Columns of the run type written along with the progress (e.g. an import's rows processed).
         self.extra: dict[str, Any] = {}
+        _track(run)
 
     def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
         if total is not None:
@@ -398,3 +400,93 @@ def sweep_stale_runs(now: datetime | None = None, *, models: Iterable[type[JobRu
             continue
         counts[label] = sum(_fail_stale(sweep, run, now) for run in sweep.model.objects.filter(sweep.stale_q(now)))
     return counts
+
+
+# -- stopping a worker cleanly (SIGTERM) ---------------------------------------------------------------------
+
+
+class WorkerStopping(BaseException):
+    """Raised in a worker's job when the worker is told to stop (SIGTERM).
+
+    A BaseException, like KeyboardInterrupt, so the services' ``except Exception`` (which record a *failure*)
+    let it through to :func:`interruptible`, which records the runs as interrupted, to be retried.
+    """
+
+    def __init__(self, runs: list[JobRun]) -> None:
+        super().__init__("the worker was told to stop (SIGTERM)")
+        self.runs = runs
+
+
+class WorkerInterrupted(Exception):
+    """What a task reports to django-q2 after its runs were recorded as interrupted."""
+
+
+INTERRUPTED_MESSAGE = ("The background worker was stopped (SIGTERM: a deploy, restart or shutdown) while this run "
+                       "was in progress; nothing of it was kept. It is marked interrupted: start it again (the "
+                       "next schedule or trigger does).")
+
+_interruptible_runs: list[list[JobRun]] = []
+_stopping = False
+
+
+def _track(run: JobRun) -> None:
+    """RunProgress calls this: a run with progress inside :func:`interruptible` is the task's to interrupt."""
+    if _interruptible_runs and all(r is not run for r in _interruptible_runs[-1]):
+        _interruptible_runs[-1].append(run)
+
+
+def interruptible(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a django-q2 task: on SIGTERM its active runs end ``interrupted`` at once, not swept much later.
+
+    A run is the task's when a :class:`RunProgress` was made for it during the task (every run type does).
+    """
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        runs: list[JobRun] = []
+        _interruptible_runs.append(runs)
+        try:
+            return func(*args, **kwargs)
+        except WorkerStopping as stop:
+            _mark_interrupted(stop.runs)
+            raise WorkerInterrupted(f"{func.__module__}.{func.__name__}: stopped by SIGTERM; runs "
+                                    f"{', '.join(f'{r._meta.label}#{r.pk}' for r in stop.runs) or 'none'} "
+                                    "marked interrupted") from None
+        finally:
+            _interruptible_runs.pop()
+
+    return wrapper
+
+
+def _mark_interrupted(runs: list[JobRun]) -> None:
+    """Record runs as interrupted, whatever the unwinding wrote meanwhile (a service's "failed")."""
+    now = timezone.now()
+    for run in runs:
+        try:
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+            type(run).objects.filter(pk=run.pk).update(status=JobStatus.INTERRUPTED, finished_at=now,
+                                                       heartbeat_at=now, error=INTERRUPTED_MESSAGE)
+            run.status, run.finished_at, run.error = JobStatus.INTERRUPTED, now, INTERRUPTED_MESSAGE
+            logger.warning("run interrupted by SIGTERM", extra={"run_type": run._meta.label, "run": run.pk})
+        except Exception:  # noqa: BLE001 - the stale sweep remains the safety net
+            logger.exception("could not record an interrupted run", extra={"run": run.pk})
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    global _stopping
+    if _stopping:
+        return  # the first signal is being handled
+    active = [run for runs in _interruptible_runs for run in runs if run.status in ACTIVE_STATUSES]
+    if not _interruptible_runs:
+        return  # idle: the cluster's stop pill ends this worker after its current (no) task
+    _stopping = True
+    raise WorkerStopping(active)
+
+
+def install_worker_sigterm_handler(**_signal_kwargs: Any) -> None:
+    """In a django-q2 worker process (the ``post_spawn`` signal): SIGTERM interrupts the job in progress."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)

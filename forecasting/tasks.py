@@ -7,6 +7,7 @@ planning's morning run.
 
 from django_q.models import Schedule
 
+from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
 from forecasting.services import train_and_forecast, update_accuracy
@@ -30,11 +31,13 @@ SCHEDULES: list[ScheduleSpec] = [
 ]
 
 
+@interruptible
 def nightly_train_and_forecast(horizon: int = NIGHTLY_HORIZON) -> int:
     """Retrain on all history and forecast; returns the run id (a failure is recorded on the run)."""
     return train_and_forecast(horizon=horizon).pk
 
 
+@interruptible
 def run_training(run_id: int) -> int:
     """Execute a run queued from the API or the admin; returns its id."""
     return train_and_forecast(run=ModelRun.objects.get(pk=run_id)).pk

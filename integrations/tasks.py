@@ -2,10 +2,12 @@
 
 from django_q.models import Schedule
 
+from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from integrations.services import runs
 
 
+@interruptible
 def run_sync(run_id: int) -> str:
     run = runs.execute_run(run_id)
     return f"run #{run.pk}: {run.status}"
@@ -15,6 +17,7 @@ def enqueue_due_org_syncs() -> list[int]:
     return [run.pk for run in runs.enqueue_due_org_syncs()]
 
 
+@interruptible
 def run_scheduled_sync(account_id: int, mode: str) -> str:
     """A per-account schedule fired: its full or live streams, one after another (services.schedules)."""
     from integrations.services.schedules import run_scheduled_sync as run_schedule
@@ -23,6 +26,7 @@ def run_scheduled_sync(account_id: int, mode: str) -> str:
     return ", ".join(f"{run.stream} #{run.pk} {run.status}" for run in finished) or "nothing to do"
 
 
+@interruptible
 def sync_account_streams(account_id: int, mode: str, streams: list[str], trigger: str = "admin") -> str:
     """Run an account's streams one after another (queued by the admin's "sync all streams now")."""
     from integrations.models import IntegrationAccount

@@ -54,12 +54,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
-    "django_q",
     # Our apps, lowest layer first. core is the ground floor (API conventions, schedules, caches, roles, jobs,
     # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning; monitoring only reads;
     # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
     # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports.
+    # core comes before django_q so that its `qcluster` (which stops within the grace period) is the one run.
     "core",
+    "django_q",
     "integrations",
     "branches",
     "sales",
