@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from branches.choices import BRANCH_TYPES, LocationType
 from branches.models import Location
+from core.errors import Unprocessable
 
 logger = logging.getLogger("branches")
 
@@ -52,8 +53,10 @@ _SYNCED_FIELDS = ("parent_id", "code", "code_tco", "name", "type", "taxpayer_id_
                   "tree_path", "depth")
 
 
-class OrgFeedError(Exception):
+class OrgFeedError(Unprocessable):
     """The feed cannot be applied as a whole (nothing was written)."""
+
+    code = "org_feed_invalid"
 
 
 class ProgressReporter(Protocol):

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
+from core.errors import Conflict
 from core.jobs import (
     RunProgress,
     claim_active,
@@ -40,8 +41,14 @@ NEVER_STARTED_AFTER = timedelta(hours=6)  # queued this long → no worker is co
 ProgressListener = Callable[[SyncRun, str], None]
 
 
-class SyncNotAllowed(Exception):
+class SyncNotAllowed(Conflict):
     """The account cannot be synced now (disabled); the API answers 409 with this text."""
+
+    code = "sync_not_allowed"
+    hint = "Enable the account in the admin (Integrations → Accounts), then sync again."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"detail": self.message, "code": self.code}
 
 
 def validate_sync_request(account: IntegrationAccount, stream: str, mode: str) -> None:

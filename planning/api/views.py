@@ -1,11 +1,10 @@
 """Planning API: core (stateless proposal, health), settings, proposals, warehouse, purchasing, BOM, PPIC.
 
 Views shape requests and answers; every state change and computation is a call into planning.services.
-Service refusals map to HTTP in `service_errors()`: illegal states are 409 naming the current state,
-bad input is 400 naming the field.
+Service refusals are core.errors.DomainError subclasses, mapped to HTTP once by the API's exception handler:
+illegal states are 409 naming the current state, bad input is 400 naming the field.
 """
 
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.exceptions import Conflict, Unprocessable
+from core.api.exceptions import Conflict
 from core.read_cache import cached_read
 from planning import filtersets
 from planning.api import serializers as s
@@ -43,7 +42,6 @@ from planning.services.policy import (
     DemandDay,
     OpenSupply,
     PolicyInput,
-    PolicyInputError,
     PolicySettings,
     compute_order_proposal,
     to_decimal,
@@ -61,39 +59,6 @@ class ConflictWithData(Conflict):
 
 
 MAX_EXPLODE_QUANTITY = Decimal("1000000000")
-
-
-@contextmanager
-def service_errors():
-    """Translate service refusals into API errors (never a 500 for a refusal)."""
-    try:
-        yield
-    except (production.IllegalTransition, purchasing.IllegalOrderState, proposals.ProposalConflict) as exc:
-        raise ConflictWithData({"detail": str(exc), "current_status": exc.current}) from exc
-    except production.TaskConflict as exc:
-        raise ConflictWithData({"detail": str(exc)}) from exc
-    except ledger.InsufficientStock as exc:
-        raise ConflictWithData({
-            "detail": str(exc),
-            "shortages": [
-                {"location": sh.location_id, "product": sh.product_id, "on_hand": str(sh.on_hand),
-                 "required": str(sh.required)}
-                for sh in exc.shortages
-            ],
-        }) from exc
-    except ledger.InvalidMovement as exc:
-        raise ValidationError({exc.field: [str(exc)]}) from exc
-    except purchasing.PurchasingError as exc:
-        raise ValidationError({exc.field: [str(exc)]}) from exc
-    except bom_service.BomValidationError as exc:
-        raise ValidationError({"lines": [p.message for p in exc.problems],
-                               "problems": [p.as_dict() for p in exc.problems]}) from exc
-    except bom_service.BomCycleError as exc:
-        raise Unprocessable({"detail": str(exc), "path": exc.path}) from exc
-    except proposals.ProposalError as exc:
-        raise ValidationError({exc.field: [str(exc)]}) from exc
-    except PolicyInputError as exc:
-        raise ValidationError({exc.field: [exc.message]}) from exc
 
 
 class ActionPermissionMixin:
@@ -149,22 +114,21 @@ class ProposalCalculationView(APIView):
         )
         demand = self._demand(data["demand"], planning_date)
         supply = data.get("supply") or {}
-        with service_errors():
-            result = compute_order_proposal(
-                PolicyInput(
-                    planning_date=planning_date,
-                    settings=settings,
-                    demand=demand,
-                    on_hand=supply.get("on_hand", Decimal("0")),
-                    reserved=supply.get("reserved", Decimal("0")),
-                    open_supply=[
-                        OpenSupply(o["quantity"], o["due_date"], o.get("reference", ""))
-                        for o in supply.get("open_orders", [])
-                    ],
-                    dependent_demand=data.get("dependent_demand", Decimal("0")),
-                    unit=data.get("unit", ""),
-                )
+        result = compute_order_proposal(
+            PolicyInput(
+                planning_date=planning_date,
+                settings=settings,
+                demand=demand,
+                on_hand=supply.get("on_hand", Decimal("0")),
+                reserved=supply.get("reserved", Decimal("0")),
+                open_supply=[
+                    OpenSupply(o["quantity"], o["due_date"], o.get("reference", ""))
+                    for o in supply.get("open_orders", [])
+                ],
+                dependent_demand=data.get("dependent_demand", Decimal("0")),
+                unit=data.get("unit", ""),
             )
+        )
         body = result.as_dict()
         body["settings"] = {
             "service_level": str(settings.service_level),
@@ -291,11 +255,10 @@ class OrderProposalViewSet(ActionPermissionMixin, viewsets.ReadOnlyModelViewSet)
         proposal = self.get_object()
         body = s.ProposalDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with service_errors():
-            proposal = proposals.approve_proposal(
-                proposal.pk, user=request.user, quantity=body.validated_data.get("quantity"),
-                note=body.validated_data.get("note", ""),
-            )
+        proposal = proposals.approve_proposal(
+            proposal.pk, user=request.user, quantity=body.validated_data.get("quantity"),
+            note=body.validated_data.get("note", ""),
+        )
         return Response(s.OrderProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
     @extend_schema(request=s.ProposalDecisionSerializer, responses={200: s.OrderProposalSerializer})
@@ -304,9 +267,8 @@ class OrderProposalViewSet(ActionPermissionMixin, viewsets.ReadOnlyModelViewSet)
         proposal = self.get_object()
         body = s.ProposalDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with service_errors():
-            proposal = proposals.reject_proposal(proposal.pk, user=request.user,
-                                                 note=body.validated_data.get("note", ""))
+        proposal = proposals.reject_proposal(proposal.pk, user=request.user,
+                                             note=body.validated_data.get("note", ""))
         return Response(s.OrderProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data)
 
     @extend_schema(request=s.ProposeOrdersRequestSerializer, responses={202: s.ProposalRunSerializer},
@@ -317,11 +279,10 @@ class OrderProposalViewSet(ActionPermissionMixin, viewsets.ReadOnlyModelViewSet)
         body = s.ProposeOrdersRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        with service_errors():
-            proposal_run = proposals.queue_proposal_run(
-                run=data.get("run"), location_ids=data.get("locations"), planning_date=data.get("planning_date"),
-                user=request.user,
-            )
+        proposal_run = proposals.queue_proposal_run(
+            run=data.get("run"), location_ids=data.get("locations"), planning_date=data.get("planning_date"),
+            user=request.user,
+        )
         return Response(s.ProposalRunSerializer(proposal_run).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -347,11 +308,10 @@ class StockBalanceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
         balance = self.get_object()
         body = s.StockAdjustmentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with service_errors():
-            ledger.adjust_stock(
-                balance.location_id, balance.product_id, new_on_hand=body.validated_data["on_hand"],
-                reason=body.validated_data["reason"], reference=body.validated_data["reference"], user=request.user,
-            )
+        ledger.adjust_stock(
+            balance.location_id, balance.product_id, new_on_hand=body.validated_data["on_hand"],
+            reason=body.validated_data["reason"], reference=body.validated_data["reference"], user=request.user,
+        )
         return Response(s.StockBalanceSerializer(self.get_queryset().get(pk=balance.pk)).data)
 
 
@@ -372,18 +332,17 @@ class StockMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mix
         body = s.MovementCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        with service_errors():
-            if data["kind"] == "adjustment":
-                created = ledger.post_movements(
-                    [ledger.MovementSpec(data["location"].pk, data["product"].pk, "adjustment", data["quantity"],
-                                         reason=data["reason"], reference=data["reference"])],
-                    user=request.user,
-                )
-            else:
-                created = ledger.transfer_stock(
-                    data["location"].pk, data["to_location"].pk, data["product"].pk, data["quantity"],
-                    reason=data["reason"], reference=data["reference"], user=request.user,
-                )
+        if data["kind"] == "adjustment":
+            created = ledger.post_movements(
+                [ledger.MovementSpec(data["location"].pk, data["product"].pk, "adjustment", data["quantity"],
+                                     reason=data["reason"], reference=data["reference"])],
+                user=request.user,
+            )
+        else:
+            created = ledger.transfer_stock(
+                data["location"].pk, data["to_location"].pk, data["product"].pk, data["quantity"],
+                reason=data["reason"], reference=data["reference"], user=request.user,
+            )
         return Response(s.StockMovementSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -426,13 +385,12 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with service_errors():
-            order = purchasing.create_purchase_order(
-                location_id=data["location"].pk, supplier_id=data["supplier"].pk if data.get("supplier") else None,
-                lines=_line_inputs(data.get("lines", [])), expected_date=data.get("expected_date"),
-                supplier_reference=data.get("supplier_reference", ""), notes=data.get("notes", ""),
-                user=request.user,
-            )
+        order = purchasing.create_purchase_order(
+            location_id=data["location"].pk, supplier_id=data["supplier"].pk if data.get("supplier") else None,
+            lines=_line_inputs(data.get("lines", [])), expected_date=data.get("expected_date"),
+            supplier_reference=data.get("supplier_reference", ""), notes=data.get("notes", ""),
+            user=request.user,
+        )
         return self._respond(order.pk, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -442,24 +400,21 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = data.pop("lines", None)
-        with service_errors():
-            purchasing.update_purchase_order(
-                order.pk, fields=data, lines=None if lines is None else _line_inputs(lines)
-            )
+        purchasing.update_purchase_order(
+            order.pk, fields=data, lines=None if lines is None else _line_inputs(lines)
+        )
         return self._respond(order.pk)
 
     def destroy(self, request, *args, **kwargs):
         order = self.get_object()
-        with service_errors():
-            purchasing.delete_purchase_order(order.pk)
+        purchasing.delete_purchase_order(order.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={200: s.PurchaseOrderSerializer})
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         order = self.get_object()
-        with service_errors():
-            purchasing.send_purchase_order(order.pk, user=request.user)
+        purchasing.send_purchase_order(order.pk, user=request.user)
         return self._respond(order.pk)
 
     @extend_schema(request=s.ReceiveSerializer, responses={200: s.PurchaseOrderSerializer})
@@ -470,13 +425,12 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         lines = data.get("lines")
-        with service_errors():
-            purchasing.receive_purchase_order(
-                order.pk,
-                lines=None if lines is None else [purchasing.ReceiveInput(x["line"], x["quantity"]) for x in lines],
-                user=request.user, reference=data.get("reference", ""), received_at=data.get("received_at"),
-                notes=data.get("notes", ""),
-            )
+        purchasing.receive_purchase_order(
+            order.pk,
+            lines=None if lines is None else [purchasing.ReceiveInput(x["line"], x["quantity"]) for x in lines],
+            user=request.user, reference=data.get("reference", ""), received_at=data.get("received_at"),
+            notes=data.get("notes", ""),
+        )
         return self._respond(order.pk)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.PurchaseOrderSerializer})
@@ -485,8 +439,7 @@ class PurchaseOrderViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         order = self.get_object()
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with service_errors():
-            purchasing.cancel_purchase_order(order.pk, user=request.user, reason=body.validated_data["reason"])
+        purchasing.cancel_purchase_order(order.pk, user=request.user, reason=body.validated_data["reason"])
         return self._respond(order.pk)
 
 
@@ -554,15 +507,14 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
             lines = [{**ln, "component": ln["component"].pk} for ln in lines or []]
         draft = _draft_from_payload(product.pk, lines, data.get("output_quantity", getattr(
             instance, "output_quantity", Decimal("1"))), bom_id)
-        with service_errors():
-            return bom_service.save_bom(
-                draft,
-                variant=data.get("variant", getattr(instance, "variant", "main")),
-                version=data.get("version", getattr(instance, "version", 1)),
-                is_default=data.get("is_default", None),
-                is_active=data.get("is_active", getattr(instance, "is_active", True)),
-                notes=data.get("notes", getattr(instance, "notes", "")),
-            )
+        return bom_service.save_bom(
+            draft,
+            variant=data.get("variant", getattr(instance, "variant", "main")),
+            version=data.get("version", getattr(instance, "version", 1)),
+            is_default=data.get("is_default", None),
+            is_active=data.get("is_active", getattr(instance, "is_active", True)),
+            notes=data.get("notes", getattr(instance, "notes", "")),
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -599,9 +551,8 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
             body = s.BomVariantCreateSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             data = body.validated_data
-            with service_errors():
-                copy = bom_service.create_variant(data["source"], variant=data.get("variant"),
-                                                  version=data.get("version"), make_default=data["make_default"])
+            copy = bom_service.create_variant(data["source"], variant=data.get("variant"),
+                                              version=data.get("version"), make_default=data["make_default"])
             return Response(s.BomSerializer(self.get_queryset().get(pk=copy.pk)).data, status=status.HTTP_201_CREATED)
         qs = self.filter_queryset(
             BillOfMaterials.objects.select_related("product").annotate(line_count=Count("lines"))
@@ -613,8 +564,7 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"], url_path="set-default")
     def set_default(self, request, pk=None):
         bom = self.get_object()
-        with service_errors():
-            bom_service.set_default_bom(bom)
+        bom_service.set_default_bom(bom)
         return Response(s.BomSerializer(self.get_queryset().get(pk=bom.pk)).data)
 
     @extend_schema(
@@ -710,8 +660,7 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
             raise ValidationError(
                 {"quantity": [f"quantity must be greater than 0 and at most {MAX_EXPLODE_QUANTITY}, got {raw!r}."]}
             )
-        with service_errors():
-            lines = bom_service.explode(bom.product_id, quantity, bom=bom)
+        lines = bom_service.explode(bom.product_id, quantity, bom=bom)
         return Response(s.BomExplosionSerializer({
             "bom": bom.pk, "product": bom.product_id, "sku": bom.product.sku, "quantity": quantity,
             "lines": [line.as_dict() for line in lines],
@@ -736,11 +685,10 @@ class ProductionTaskViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with service_errors():
-            task = production.create_task(
-                product_id=data["product"].pk, quantity=data["quantity"], location_id=data["location"].pk,
-                due_date=data["due_date"], bom=data.get("bom"), user=request.user, notes=data.get("notes", ""),
-            )
+        task = production.create_task(
+            product_id=data["product"].pk, quantity=data["quantity"], location_id=data["location"].pk,
+            due_date=data["due_date"], bom=data.get("bom"), user=request.user, notes=data.get("notes", ""),
+        )
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
@@ -763,8 +711,7 @@ class ProductionTaskViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         task = self.get_object()
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with service_errors():
-            task = production.apply_action(task.pk, name, user=request.user, reason=body.validated_data["reason"])
+        task = production.apply_action(task.pk, name, user=request.user, reason=body.validated_data["reason"])
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=s.ReasonSerializer, responses={200: s.ProductionTaskSerializer})
@@ -834,8 +781,7 @@ class KanbanViewSet(viewsets.GenericViewSet):
         body = s.KanbanMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        with service_errors():
-            task = production.move_on_board(task.pk, status=data.get("status"), position=data.get("position"),
-                                            user=request.user, reason=data.get("reason", ""))
+        task = production.move_on_board(task.pk, status=data.get("status"), position=data.get("position"),
+                                        user=request.user, reason=data.get("reason", ""))
         return Response(s.ProductionTaskSerializer(self.get_queryset().get(pk=task.pk)).data)
 

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from core.errors import DomainError
 from planning.choices import MOVEMENT_SIGN, MovementKind
 from planning.models import StockBalance, StockMovement
 from sales.models import StockLevel
@@ -30,7 +31,7 @@ ZERO = Decimal("0")
 LOCK_GROUPS_PER_QUERY = 100
 
 
-class LedgerError(Exception):
+class LedgerError(DomainError):
     """Base of ledger refusals; `field` names the request field to point at, when there is one."""
 
     field = "quantity"
@@ -45,13 +46,18 @@ class InsufficientStock(LedgerError):
             f"product {s.product_id} at location {s.location_id}: on hand {s.on_hand:f}, needs {s.required:f}"
             for s in shortages
         )
-        super().__init__(f"Not enough stock ({lines}). Receive or adjust stock first, or allow negative stock.")
+        super().__init__(
+            f"Not enough stock ({lines}). Receive or adjust stock first, or allow negative stock.",
+            status=409, code="insufficient_stock",
+            extra={"shortages": [{"location": s.location_id, "product": s.product_id, "on_hand": str(s.on_hand),
+                                  "required": str(s.required)} for s in shortages]},
+        )
+        self.field = None
 
 
 class InvalidMovement(LedgerError):
     def __init__(self, message: str, field: str = "quantity") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

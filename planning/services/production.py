@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.errors import DomainError
 from planning.choices import BOARD_COLUMNS, TASK_TRANSITIONS, MovementKind, TaskStatus
 from planning.models import BillOfMaterials, ProductionTask
 from planning.services.bom import bom_requirements
@@ -18,24 +19,35 @@ from planning.services.settings import SettingsResolver
 from sales.models import Product
 
 
-class TaskError(Exception):
+class TaskError(DomainError):
+    """A production-task request that cannot be carried out (400, pointing at ``status``)."""
+
     field = "status"
 
 
 class IllegalTransition(TaskError):
-    """The task is not in a state from which the requested step is allowed."""
+    """409: the task is not in a state from which the requested step is allowed."""
+
+    status = 409
+    code = "illegal_transition"
+    field = None
 
     def __init__(self, task: ProductionTask, target: str) -> None:
         self.current = task.status
         allowed_from = [s for s, targets in TASK_TRANSITIONS.items() if target in targets]
         super().__init__(
             f"Task {task.pk} is {task.status}; it cannot become {target} "
-            f"(allowed from: {', '.join(allowed_from) or 'no state'})."
+            f"(allowed from: {', '.join(allowed_from) or 'no state'}).",
+            extra={"current_status": task.status},
         )
 
 
 class TaskConflict(TaskError):
-    pass
+    """409: the request conflicts with the task, its product or its BOM."""
+
+    status = 409
+    code = "conflict"
+    field = None
 
 
 ACTION_TARGET = {

@@ -31,6 +31,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from branches.models import Location
+from core.errors import DomainError
 from core.jobs import RunProgress, enqueue_after_commit, mark_running
 from forecasting.choices import RunStatus
 from forecasting.models import Forecast, ModelRun
@@ -78,15 +79,20 @@ MAX_RUNS_SEARCHED = 30
 STALE_RUN_DAYS = 2
 
 
-class ProposalError(Exception):
+class ProposalError(DomainError):
+    """The forecast run asked for cannot be planned from (400, pointing at ``run``)."""
+
     field = "run"
 
 
-class ProposalConflict(Exception):
+class ProposalConflict(DomainError):
     """409: the proposal is not open, or approving it cannot be carried out as asked."""
 
+    status = 409
+    code = "illegal_transition"
+
     def __init__(self, message: str, current: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, extra={"current_status": current})
         self.current = current
 
 

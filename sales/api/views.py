@@ -16,7 +16,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -51,7 +51,6 @@ from sales.services import analytics
 from sales.services.exports import build_template, export_rows, write_csv, write_xlsx
 from sales.services.file_import import import_file
 from sales.services.import_jobs import (
-    ImportStorageFull,
     create_import_job,
     enqueue_import_job,
     run_import_job,
@@ -256,12 +255,6 @@ class ImportValidateView(APIView):
         return Response(report.as_dict())
 
 
-class InsufficientStorage(APIException):
-    status_code = status.HTTP_507_INSUFFICIENT_STORAGE
-    default_detail = "There is not enough disk space to store the upload."
-    default_code = "insufficient_storage"
-
-
 class ImportUploadView(APIView):
     """Validate, then write the file atomically (all rows or none).
 
@@ -284,11 +277,8 @@ class ImportUploadView(APIView):
         params.is_valid(raise_exception=True)
         kind = params.validated_data["kind"]
         _require_kind_permission(request.user, kind, write=True)
-        try:
-            job = create_import_job(kind=kind, upload=params.validated_data["file"], user=request.user,
-                                    create_missing=params.validated_data["create_missing"])
-        except ImportStorageFull as exc:
-            raise InsufficientStorage(str(exc)) from None
+        job = create_import_job(kind=kind, upload=params.validated_data["file"], user=request.user,
+                                create_missing=params.validated_data["create_missing"])
         if runs_in_background(job):
             enqueue_import_job(job)
             return Response({"job": s.ImportJobSerializer(job).data, "report": None}, status=status.HTTP_202_ACCEPTED)

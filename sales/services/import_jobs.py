@@ -18,6 +18,7 @@ import logging
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
+from core.errors import DomainError
 from core.jobs import RunProgress, enqueue_after_commit, mark_finished, mark_running
 from sales.choices import ImportJobStatus
 from sales.models import ImportJob
@@ -34,8 +35,11 @@ def inline_max_bytes() -> int:
     return int(getattr(settings, "SALES_IMPORT_INLINE_MAX_BYTES", DEFAULT_INLINE_MAX_BYTES))
 
 
-class ImportStorageFull(Exception):
+class ImportStorageFull(DomainError):
     """The upload does not fit on the disk holding IMPORTS_ROOT; nothing was stored (the API answers 507)."""
+
+    status = 507
+    code = "insufficient_storage"
 
 
 def create_import_job(*, kind: str, upload: UploadedFile, user=None, create_missing: bool = False) -> ImportJob:

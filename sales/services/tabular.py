@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+from core.errors import InvalidInput
 from sales.choices import ImportKind
 from sales.services.parsing import is_empty
 
@@ -32,11 +33,13 @@ SNIFF_BYTES = 64 * 1024
 csv.field_size_limit(1024 * 1024)
 
 
-class FileFormatError(ValueError):
+class FileFormatError(InvalidInput, ValueError):
     """The file as a whole cannot be read (wrong delimiter, missing columns, not CSV/XLSX)."""
 
+    code = "file_format"
+
     def __init__(self, message: str, column: str = "") -> None:
-        super().__init__(message)
+        super().__init__(message, field="file")
         self.column = column
 
 
