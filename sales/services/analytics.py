@@ -23,7 +23,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from branches.models import Location
+from branches.models import Location, subtree_q
 from sales.choices import OrderStatus
 from sales.filtersets import category_subtree_ids
 from sales.models import DailySale, OrderLine, Product, ProductCategory, StockLevel
@@ -78,7 +78,7 @@ def default_period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[
 def _daily_sales(filters: AnalyticsFilters) -> QuerySet:
     qs = DailySale.objects.filter(date__gte=filters.date_from, date__lte=filters.date_to)
     if filters.location is not None:
-        qs = qs.filter(location__tree_path__startswith=filters.location.tree_path)
+        qs = qs.filter(subtree_q(filters.location, "location"))
     if filters.product is not None:
         qs = qs.filter(product=filters.product)
     if filters.category is not None:
@@ -91,7 +91,7 @@ def _order_lines(filters: AnalyticsFilters) -> QuerySet:
         order__business_date__gte=filters.date_from, order__business_date__lte=filters.date_to
     ).exclude(order__status=OrderStatus.CANCELLED)
     if filters.location is not None:
-        qs = qs.filter(order__location__tree_path__startswith=filters.location.tree_path)
+        qs = qs.filter(subtree_q(filters.location, "order__location"))
     if filters.product is not None:
         qs = qs.filter(product=filters.product)
     if filters.category is not None:
@@ -345,7 +345,7 @@ def _cover(filters: AnalyticsFilters, product: Product) -> dict[str, Any]:
     end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     snapshots = StockLevel.objects.filter(product=product, as_of__lt=end)
     if filters.location is not None:
-        snapshots = snapshots.filter(location__tree_path__startswith=filters.location.tree_path)
+        snapshots = snapshots.filter(subtree_q(filters.location, "location"))
     latest: dict[int, tuple[dt.datetime, Decimal]] = {}
     for location_id, as_of, on_hand in snapshots.order_by("location_id", "-as_of").values_list(
         "location_id", "as_of", "on_hand"
