@@ -1,6 +1,5 @@
 """django-q2 entry points of integrations: thin wrappers that call a service and nothing else."""
 
-from django_q.models import Schedule
 
 from core.jobs import interruptible
 from core.schedules import ScheduleSpec
@@ -11,10 +10,6 @@ from integrations.services import runs
 def run_sync(run_id: int) -> str:
     run = runs.execute_run(run_id)
     return f"run #{run.pk}: {run.status}"
-
-
-def enqueue_due_org_syncs() -> list[int]:
-    return [run.pk for run in runs.enqueue_due_org_syncs()]
 
 
 @interruptible
@@ -39,12 +34,9 @@ def sync_account_streams(account_id: int, mode: str, streams: list[str], trigger
     return ", ".join(f"{run.stream} #{run.pk} {run.status}" for run in finished) or "nothing to do"
 
 
-STATIC_SCHEDULES: list[ScheduleSpec] = [
-    # Hourly, so each account's own full_sync_at hour is honoured: the daily org sync of every enabled
-    # account with an org connector (1C, iiko). Re-triggering never duplicates a run (one active per stream).
-    ScheduleSpec(name="integrations.daily_org_sync", func="integrations.tasks.enqueue_due_org_syncs",
-                 schedule_type=Schedule.CRON, cron="0 * * * *"),
-]
+# The org structure is synced by each account's daily full sync (services.schedules), org stream first; the
+# hourly org job that did it a second time is gone. Stale runs: core.tasks (one sweep for every run type).
+STATIC_SCHEDULES: list[ScheduleSpec] = []
 
 
 def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name core.schedules looks for

@@ -19,8 +19,8 @@ from tqdm import tqdm
 from integrations.choices import SyncMode, SyncStatus, SyncTrigger
 from integrations.management.sync_command import SyncCommand
 from integrations.models import IntegrationAccount, SyncRun
+from integrations.registry import ordered_streams
 from integrations.services.runs import SyncNotAllowed, execute_run, start_sync
-from integrations.services.schedules import ordered_streams
 
 
 def _date(value: str) -> dt.date:

@@ -216,20 +216,3 @@ def mark_stale_runs(now: datetime | None = None) -> int:
     if count:
         logger.warning("stale sync runs failed", extra={"count": count})
     return count
-
-
-def enqueue_due_org_syncs(now: datetime | None = None) -> list[SyncRun]:
-    """The daily org sync: for each enabled account with an org connector whose full_sync_at hour is now."""
-    from integrations.registry import kinds_with_stream
-
-    now = now or timezone.now()
-    started = []
-    accounts = IntegrationAccount.objects.filter(
-        enabled=True, full_sync_enabled=True, kind__in=kinds_with_stream(SyncStream.ORG))
-    for account in accounts:
-        if account.full_sync_at.hour != now.hour:
-            continue
-        run, created = enqueue_sync(account, SyncStream.ORG, SyncMode.FULL, SyncTrigger.SCHEDULE)
-        if created:
-            started.append(run)
-    return started
