@@ -692,20 +692,10 @@ class ProductionTaskViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
-        if serializer.instance.status != "draft":
-            raise ConflictWithData({
-                "detail": f"Task {serializer.instance.pk} is {serializer.instance.status}; only a draft can be edited.",
-                "current_status": serializer.instance.status,
-            })
-        serializer.save()
+        serializer.instance = production.update_draft_task(serializer.instance.pk, dict(serializer.validated_data))
 
     def perform_destroy(self, instance):
-        if instance.status != "draft":
-            raise ConflictWithData({
-                "detail": f"Task {instance.pk} is {instance.status}; only a draft can be deleted (cancel it instead).",
-                "current_status": instance.status,
-            })
-        instance.delete()
+        production.delete_draft_task(instance.pk)
 
     def _act(self, request, pk, name: str):
         task = self.get_object()
