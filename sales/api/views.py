@@ -56,7 +56,7 @@ from sales.services.import_jobs import (
     run_import_job,
     runs_in_background,
 )
-from sales.services.orders import upsert_orders
+from sales.services.orders import save_manual_order
 
 
 class _ProtectedDestroyMixin:
@@ -163,21 +163,8 @@ class OrderViewSet(viewsets.ModelViewSet):
     def _write(self, request, instance: Order | None):
         serializer = s.OrderWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = serializer.to_service_row()
-        if instance is not None:
-            if instance.account_id is not None:
-                raise Conflict(f"order {instance.external_id!r} is synced from an integration account; change it "
-                               "in the source system.")
-            if row["external_id"] != instance.external_id:
-                raise ValidationError({"external_id": ["the external id of an order cannot change."]})
-        elif Order.objects.filter(account__isnull=True, external_id=row["external_id"]).exists():
-            raise ValidationError({"external_id": [f"order {row['external_id']!r} exists already; update it with "
-                                                   "PUT."]})
-        report = upsert_orders(None, [row])
-        if not report.valid:
-            raise ValidationError({error["column"]: [error["message"]] for error in report.errors})
-        order = self.get_queryset().prefetch_related("lines__product").get(account__isnull=True,
-                                                                            external_id=row["external_id"])
+        order = save_manual_order(serializer.to_service_row(), existing=instance)
+        order = self.get_queryset().prefetch_related("lines__product").get(pk=order.pk)
         return s.OrderDetailSerializer(order).data
 
     def create(self, request, *args, **kwargs):
