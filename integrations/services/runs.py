@@ -176,10 +176,11 @@ def _finish(run: SyncRun, status: str, *, outcome: SyncOutcome | None = None, er
 
 
 def run_sync_now(account: IntegrationAccount, stream: str, mode: str = SyncMode.FULL,
-                 trigger: str = SyncTrigger.COMMAND, *, listener: ProgressListener | None = None
-                 ) -> tuple[SyncRun, bool]:
-    """For commands: start and execute in this process. Returns (run, executed); an active run is not touched."""
-    run, created = start_sync(account, stream, mode, trigger)
+                 trigger: str = SyncTrigger.COMMAND, *, params: dict[str, Any] | None = None,
+                 listener: ProgressListener | None = None) -> tuple[SyncRun, bool]:
+    """For commands: start and execute in this process. Returns (run, executed); an active run is not touched
+    (a dead one is failed and replaced by start_sync)."""
+    run, created = start_sync(account, stream, mode, trigger, params)
     if not created:
         return run, False
     return execute_run(run.pk, listener=listener), True
