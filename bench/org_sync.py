@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,8 +31,8 @@ from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_org_bench"
-SQLITE_PATH = Path(tempfile.gettempdir()) / "sf_org_bench.sqlite3"
+from bench_setup import setup_django  # noqa: E402  (bench/ is on the path)
+
 API_KEY = "bench-api-key-not-a-secret"
 AIMS = {611: 0.3, 50_000: 15.0}
 CHAIN_DEPTH = 60
@@ -84,37 +82,6 @@ def serve(items: list[dict]) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/ut/hs/exchange"
-
-
-def setup_django(db: str) -> None:
-    if db == "sqlite":
-        SQLITE_PATH.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    else:
-        import psycopg
-
-        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-        name = urlsplit(url).path.lstrip("/")
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    os.environ.setdefault("ENV_FILE", "/nonexistent")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    if not os.environ.get("CREDENTIALS_KEYS"):
-        from cryptography.fernet import Fernet
-
-        os.environ["CREDENTIALS_KEYS"] = Fernet.generate_key().decode()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def timed(func):
@@ -193,7 +160,7 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        setup_django(args.db)
+        setup_django(args.db, name="sf_org_bench")
         for size in (int(s) for s in args.sizes.split(",")):
             run_size(args.db, size)
         return

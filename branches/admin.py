@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 
 from branches.choices import BRANCH_TYPES
-from branches.models import BranchLocation, DepartmentLocation, Location
+from branches.models import BranchLocation, DepartmentLocation, Location, subtree_q
 
 SYNCED_READONLY = ("source", "external_id", "parent", "code", "code_tco", "name", "type", "taxpayer_id_number",
                    "branch", "is_active")
@@ -52,7 +52,7 @@ class SubtreeFilter(admin.SimpleListFilter):
         value = self.value()
         if value and value.isdigit():
             path = Location.objects.filter(pk=int(value)).values_list("tree_path", flat=True).first()
-            return queryset.filter(tree_path__startswith=path).exclude(pk=int(value)) if path else queryset.none()
+            return queryset.filter(subtree_q(path)).exclude(pk=int(value)) if path else queryset.none()
         return queryset
 
 

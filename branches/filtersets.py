@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from branches.choices import LocationType
-from branches.models import Location
+from branches.models import Location, subtree_q
 
 
 class LocationFilterSet(django_filters.FilterSet):
@@ -39,7 +39,7 @@ class LocationFilterSet(django_filters.FilterSet):
         path = Location.objects.filter(pk=value).values_list("tree_path", flat=True).first()
         if path is None:
             return queryset.none()
-        return queryset.filter(tree_path__startswith=path).exclude(pk=value)
+        return queryset.filter(subtree_q(path)).exclude(pk=value)
 
     def filter_ancestor_of(self, queryset, name, value):
         path = Location.objects.filter(pk=value).values_list("tree_path", flat=True).first()

@@ -4,18 +4,36 @@ Every table that means "where" (sales, stock, forecasts, proposals) points at Lo
 as a materialised path (`tree_path` = "/<id>/<id>/…/") so ancestors and descendants are one query each.
 """
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from branches.choices import LocationType
+
+
+def subtree_q(location: "Location | str", via: str = "") -> Q:
+    """Rows in the subtree of ``location`` (itself included): the one subtree filter every app uses.
+
+    ``location`` is a Location or its ``tree_path``; ``via`` is the path from the filtered model to its location
+    ("location", "order__location"; empty when filtering locations themselves). A location without a path
+    (not saved yet) has no subtree: nothing matches.
+    """
+    path = location if isinstance(location, str) else location.tree_path
+    prefix = f"{via}__" if via else ""
+    if not path:
+        return Q(**{f"{prefix}pk__in": []})
+    return Q(**{f"{prefix}tree_path__startswith": path})
 
 
 class LocationQuerySet(models.QuerySet):
     def active(self) -> "LocationQuerySet":
         return self.filter(is_active=True)
 
+    def subtree(self, location: "Location | str") -> "LocationQuerySet":
+        """The location and everything below it."""
+        return self.filter(subtree_q(location))
+
     def descendants_of(self, location: "Location", include_self: bool = False) -> "LocationQuerySet":
-        qs = self.filter(tree_path__startswith=location.tree_path)
+        qs = self.subtree(location)
         return qs if include_self else qs.exclude(pk=location.pk)
 
     def ancestors_of(self, location: "Location", include_self: bool = False) -> "LocationQuerySet":
@@ -80,11 +98,35 @@ class Location(models.Model):
         return f"{self.name} [{self.code}]" if self.code else self.name
 
     def save(self, *args, **kwargs) -> None:
-        """Keeps tree_path/depth right for single saves (admin, API); bulk syncs compute them in bulk."""
-        from branches.services.tree import refresh_tree_paths
+        """Keeps tree_path/depth right for single saves (admin, API); bulk syncs compute them in bulk.
 
-        super().save(*args, **kwargs)
-        refresh_tree_paths(self)
+        A parent that would make a cycle is refused before anything is written. An existing node is written
+        once, its path with it (its subtree follows if it moved); a new node needs its id for its path, so its
+        path is written right after the insert, in the same transaction.
+        """
+        from branches.services.tree import check_parent, move_subtree, path_for
+
+        check_parent(self)
+        with transaction.atomic():
+            if self.pk is None:
+                super().save(*args, **kwargs)
+                self.tree_path, self.depth = path_for(self)
+                Location.objects.filter(pk=self.pk).update(tree_path=self.tree_path, depth=self.depth)
+                return
+            old_path = Location.objects.filter(pk=self.pk).values_list("tree_path", flat=True).first() or ""
+            self.tree_path, self.depth = path_for(self)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "tree_path", "depth"}
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.tree_path:
+                move_subtree(self, old_path)
+
+    def clean(self) -> None:
+        super().clean()
+        from branches.services.tree import check_parent
+
+        check_parent(self)
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -18,4 +18,9 @@ class CoreConfig(AppConfig):
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
         post_migrate.connect(register_schedules_after_migrate, dispatch_uid="core.register_schedules")
         read_cache.connect_invalidation()
+        from django_q.signals import post_spawn
+
+        from core.jobs import install_worker_sigterm_handler
+
+        post_spawn.connect(install_worker_sigterm_handler, dispatch_uid="core.worker_sigterm")
         permission_cache.connect_invalidation()

@@ -34,13 +34,18 @@ from django.conf import settings
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 
+from core.errors import DomainError
+
 PREFIX = "salesforecast-"
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
 
-class BackupError(RuntimeError):
+class BackupError(DomainError, RuntimeError):
     """A backup or restore could not be done; the message says what to do."""
+
+    status = 500
+    code = "backup_failed"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ class DomainError(Exception):
     status: int = 400
     code: str = "invalid"
     hint: str = ""
+    field: str | None = None  # a subclass may name the field its refusals point at
 
     def __init__(
         self,
@@ -35,7 +36,8 @@ class DomainError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.field = field
+        if field is not None:
+            self.field = field
         if code is not None:
             self.code = code
         if status is not None:

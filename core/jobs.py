@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, connections, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -100,11 +100,13 @@ R = TypeVar("R", bound=JobRun)
 
 
 def claim_active(model: type[R], key: dict[str, Any], defaults: dict[str, Any] | None = None,
-                 *, attempts: int = 5) -> tuple[R, bool]:
+                 *, attempts: int = 5, now: datetime | None = None) -> tuple[R, bool]:
     """Create a queued run for ``key`` or return the active one: ``(run, created)``.
 
     Relies on the model's :func:`one_active_per` constraint: the insert either wins or fails with
     IntegrityError, in which case the active run is looked up (and if it finished meanwhile, we try again).
+    An active run whose worker is gone (stale by the type's registered sweep) is failed first, so a trigger
+    never hands back a dead run and the key can be used at once.
     """
     for _ in range(attempts):
         try:
@@ -112,22 +114,31 @@ def claim_active(model: type[R], key: dict[str, Any], defaults: dict[str, Any] |
                 return model.objects.create(**key, **(defaults or {})), True
         except IntegrityError:
             active = model.objects.filter(**key, status__in=ACTIVE_STATUSES).order_by("-pk").first()
-            if active is not None:
+            if active is not None and not fail_if_stale(active, now=now):
                 return active, False
     raise IntegrityError(f"Could not start a {model._meta.verbose_name}: another run keeps starting.")
 
 
-def mark_running(run: JobRun, *, stage: str = "") -> None:
-    """queued → running, with start time and a first heartbeat."""
+def mark_running(run: JobRun, *, stage: str = "") -> bool:
+    """Claim a queued run for this worker: queued → running, with start time and a first heartbeat.
+
+    False (and nothing written) when the run is no longer queued: another worker took it, or it was
+    cancelled or swept meanwhile.
+    """
+    _track(run)  # from here a SIGTERM interrupts it (see interruptible)
     now = timezone.now()
-    run.status, run.started_at, run.heartbeat_at, run.stage = JobStatus.RUNNING, now, now, stage[:200]
-    type(run).objects.filter(pk=run.pk).update(status=run.status, started_at=now, heartbeat_at=now, stage=run.stage)
+    claimed = type(run).objects.filter(pk=run.pk, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, stage=stage[:200])
+    if claimed:
+        run.status, run.started_at, run.heartbeat_at, run.stage = JobStatus.RUNNING, now, now, stage[:200]
+    return bool(claimed)
 
 
 def mark_finished(run: JobRun, status: str, *, error: str = "", **fields: Any) -> None:
-    """Record the end of a run (succeeded, partial, failed, interrupted, cancelled) and any columns of the type."""
-    if status not in FINISHED_STATUSES:
-        raise ValueError(f"status: {status!r} is not a finished state ({', '.join(FINISHED_STATUSES)})")
+    """Record the end of a run (succeeded, failed, interrupted … or a finished state of the type's own, such as
+    an import's "rejected") and any columns of the type."""
+    if status in ACTIVE_STATUSES:
+        raise ValueError(f"status: {status!r} is not a finished state (anything but {', '.join(ACTIVE_STATUSES)})")
     now = timezone.now()
     values = {"status": status, "finished_at": now, "heartbeat_at": now, "error": error, **fields}
     for key, value in values.items():
@@ -139,6 +150,7 @@ def mark_finished(run: JobRun, status: str, *, error: str = "", **fields: Any) -
 
 ProgressListener = Callable[[str, int, int | None], None]
 PROGRESS_WRITE_SECONDS = 1.0
+SIDE_LOCK_TIMEOUT_MS = 200
 
 
 class RunProgress:
@@ -161,6 +173,10 @@ class RunProgress:
         self._written_at = 0.0
         self._stage = run.stage
         self._side_connection = None
+        self._aside_usable = True
+        # Columns of the run type written along with the progress (e.g. an import's rows processed).
+        self.extra: dict[str, Any] = {}
+        _track(run)
 
     def __call__(self, stage: str, done: int | None = None, total: int | None = None) -> None:
         if total is not None:
@@ -201,26 +217,47 @@ class RunProgress:
         beat = timezone.now()
         self.run.heartbeat_at = beat
         values = {"stage": self.run.stage, "progress_done": self.run.progress_done,
-                  "progress_total": self.run.progress_total, "heartbeat_at": beat}
+                  "progress_total": self.run.progress_total, "heartbeat_at": beat, **self.extra}
+        for key, value in self.extra.items():
+            setattr(self.run, key, value)
         try:
-            if connection.vendor == "postgresql" and connection.in_atomic_block:
-                self._write_aside(values)
-            else:
-                type(self.run).objects.filter(pk=self.run.pk).update(**values)
+            if not (self._aside_usable and connection.vendor == "postgresql" and connection.in_atomic_block
+                    and self._write_aside(values)):
+                with transaction.atomic():  # a savepoint: a failed write must not break the caller's transaction
+                    type(self.run).objects.filter(pk=self.run.pk).update(**values)
         except Exception:  # progress is a courtesy; never fail a run over it
             logger.warning("could not record run progress", extra={"run": self.run.pk}, exc_info=True)
         for hook in _progress_hooks:
             hook(self.run)
 
-    def _write_aside(self, values: dict[str, Any]) -> None:
-        if self._side_connection is None:
-            self._side_connection = connections.create_connection("default")
-        table = type(self.run)._meta.db_table
-        columns = ", ".join(f"{connection.ops.quote_name(k)} = %s" for k in values)
-        with self._side_connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {connection.ops.quote_name(table)} SET {columns} WHERE id = %s",
-                           [*values.values(), self.run.pk])
-        self._side_connection.commit()
+    def _write_aside(self, values: dict[str, Any]) -> bool:
+        """Write through the side connection; False when that cannot work for this run.
+
+        It cannot when the run's row is not committed yet (created in the open transaction: nothing to update) or
+        is locked by it (updated in the open transaction: waiting would deadlock us against ourselves, so the
+        side connection waits briefly, then gives up). Then this reporter writes through the run's own
+        connection from now on (visible at commit, like SQLite).
+        """
+        model = type(self.run)
+        try:
+            if self._side_connection is None:
+                self._side_connection = connections.create_connection("default")
+                with self._side_connection.cursor() as cursor:
+                    cursor.execute(f"SET lock_timeout = '{SIDE_LOCK_TIMEOUT_MS}ms'")
+            columns = ", ".join(f"{connection.ops.quote_name(model._meta.get_field(k).column)} = %s" for k in values)
+            params = [model._meta.get_field(k).get_db_prep_save(v, self._side_connection) for k, v in values.items()]
+            with self._side_connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {columns} "
+                               f"WHERE {connection.ops.quote_name(model._meta.pk.column)} = %s RETURNING 1",
+                               [*params, self.run.pk])
+                written = cursor.fetchone() is not None
+        except DatabaseError:
+            logger.info("run progress falls back to the run's own connection", extra={"run": self.run.pk})
+            written = False
+        if not written:
+            self._aside_usable = False
+            self.close()
+        return written
 
 
 _progress_hooks: list[Callable[[JobRun], None]] = []
@@ -265,58 +302,191 @@ def enqueue_after_commit(func: str, *args: Any, run: JobRun | None = None, group
 # -- stale-run sweep -----------------------------------------------------------------------------------------
 
 
+StaleMessage = str | Callable[[JobRun], str]
+
+
 @dataclass(frozen=True)
 class StaleSweep:
     model: type[JobRun]
     stale_after: timedelta
-    message: str
+    never_started_after: timedelta
+    message: StaleMessage
     on_failed: Callable[[JobRun], None] | None = None
+
+    def stale_q(self, now: datetime) -> Q:
+        return stale_runs_q(self.stale_after, now, never_started_after=self.never_started_after)
+
+    def text_for(self, run: JobRun) -> str:
+        return self.message(run) if callable(self.message) else self.message
 
 
 _sweeps: dict[str, StaleSweep] = {}
 
 
-def register_stale_sweep(model: type[JobRun], *, stale_after: timedelta, message: str | None = None,
-                         on_failed: Callable[[JobRun], None] | None = None) -> None:
-    """Make :func:`sweep_stale_runs` fail this run type's runs with no sign of life for ``stale_after``.
+def worker_time_limit() -> timedelta:
+    """How long django-q2 lets one job run before it stops it (``Q_CLUSTER['timeout']``): no run can be alive
+    without a sign of life for longer, so it is the safe stale threshold for runs that beat rarely."""
+    from django.conf import settings
 
-    Call from the app's ``AppConfig.ready``. ``on_failed(run)`` runs for each run failed (mail, notification).
+    return timedelta(seconds=int(settings.Q_CLUSTER.get("timeout") or 3 * 3600))
+
+
+def register_stale_sweep(model: type[JobRun], *, stale_after: timedelta, never_started_after: timedelta | None = None,
+                         message: StaleMessage | None = None,
+                         on_failed: Callable[[JobRun], None] | None = None) -> None:
+    """Make :func:`sweep_stale_runs` fail this run type's runs that stopped giving signs of life.
+
+    A running run is stale after ``stale_after`` without a heartbeat; a queued run no worker picked up after
+    ``never_started_after`` (default: ``stale_after``). ``message`` is the error recorded (a text, or a function
+    of the run). ``on_failed(run)`` runs for each run failed (mail, notification). Call from ``AppConfig.ready``;
+    registering the same model again replaces its entry.
     """
     text = message or (f"The worker stopped giving signs of life for {int(stale_after.total_seconds() // 60)} "
                        "minutes (killed or restarted); the run was marked failed. Start it again.")
-    _sweeps[model._meta.label] = StaleSweep(model, stale_after, text, on_failed)
+    _sweeps[model._meta.label] = StaleSweep(model, stale_after, never_started_after or stale_after, text, on_failed)
 
 
 def registered_sweeps() -> Iterable[StaleSweep]:
     return tuple(_sweeps.values())
 
 
-def stale_runs_q(stale_after: timedelta, now: datetime) -> Q:
-    """Active runs whose last sign of life (heartbeat, else start, else creation) is older than ``stale_after``."""
+def stale_runs_q(stale_after: timedelta, now: datetime, *, never_started_after: timedelta | None = None) -> Q:
+    """Runs that stopped giving signs of life.
+
+    Running: the last heartbeat (else the start, else the creation) is older than ``stale_after``.
+    Queued: created more than ``never_started_after`` (default ``stale_after``) ago and never picked up.
+    """
     cutoff = now - stale_after
-    return Q(status__in=ACTIVE_STATUSES) & (
+    queued_cutoff = now - (never_started_after or stale_after)
+    running = Q(status=JobStatus.RUNNING) & (
         Q(heartbeat_at__lt=cutoff)
         | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
         | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=cutoff)
     )
+    queued = Q(status=JobStatus.QUEUED, created_at__lt=queued_cutoff)
+    return running | queued
 
 
-def sweep_stale_runs(now: datetime | None = None) -> dict[str, int]:
-    """Fail every stale run of every registered type; returns how many per type. Idempotent."""
+def _fail_stale(sweep: StaleSweep, run: JobRun, now: datetime) -> bool:
+    """Fail one stale run (unless it finished or showed life meanwhile); True when this call failed it."""
+    text = sweep.text_for(run)
+    updated = sweep.model.objects.filter(sweep.stale_q(now), pk=run.pk).update(
+        status=JobStatus.FAILED, finished_at=now, error=text
+    )
+    if not updated:
+        return False
+    run.status, run.finished_at, run.error = JobStatus.FAILED, now, text
+    logger.warning("stale run failed", extra={"run_type": sweep.model._meta.label, "run": run.pk})
+    if sweep.on_failed is not None:
+        sweep.on_failed(run)
+    return True
+
+
+def fail_if_stale(run: JobRun, *, now: datetime | None = None) -> bool:
+    """Fail ``run`` if its type's sweep counts it stale (a trigger meeting a dead run); True when failed."""
+    sweep = _sweeps.get(type(run)._meta.label)
+    if sweep is None or run.status not in ACTIVE_STATUSES:
+        return False
+    return _fail_stale(sweep, run, now or timezone.now())
+
+
+def sweep_stale_runs(now: datetime | None = None, *, models: Iterable[type[JobRun]] | None = None) -> dict[str, int]:
+    """Fail every stale run of every registered type (or of ``models``); returns how many per type. Idempotent."""
     now = now or timezone.now()
+    wanted = None if models is None else {m._meta.label for m in models}
     counts: dict[str, int] = {}
     for label, sweep in _sweeps.items():
-        failed = 0
-        for run in sweep.model.objects.filter(stale_runs_q(sweep.stale_after, now)):
-            updated = sweep.model.objects.filter(pk=run.pk, status__in=ACTIVE_STATUSES).update(
-                status=JobStatus.FAILED, finished_at=now, error=sweep.message
-            )
-            if not updated:
-                continue  # it finished meanwhile
-            failed += 1
-            run.status, run.finished_at, run.error = JobStatus.FAILED, now, sweep.message
-            logger.warning("stale run failed", extra={"run_type": label, "run": run.pk})
-            if sweep.on_failed is not None:
-                sweep.on_failed(run)
-        counts[label] = failed
+        if wanted is not None and label not in wanted:
+            continue
+        counts[label] = sum(_fail_stale(sweep, run, now) for run in sweep.model.objects.filter(sweep.stale_q(now)))
     return counts
+
+
+# -- stopping a worker cleanly (SIGTERM) ---------------------------------------------------------------------
+
+
+class WorkerStopping(BaseException):
+    """Raised in a worker's job when the worker is told to stop (SIGTERM).
+
+    A BaseException, like KeyboardInterrupt, so the services' ``except Exception`` (which record a *failure*)
+    let it through to :func:`interruptible`, which records the runs as interrupted, to be retried.
+    """
+
+    def __init__(self, runs: list[JobRun]) -> None:
+        super().__init__("the worker was told to stop (SIGTERM)")
+        self.runs = runs
+
+
+class WorkerInterrupted(Exception):
+    """What a task reports to django-q2 after its runs were recorded as interrupted."""
+
+
+INTERRUPTED_MESSAGE = ("The background worker was stopped (SIGTERM: a deploy, restart or shutdown) while this run "
+                       "was in progress; nothing of it was kept. It is marked interrupted: start it again (the "
+                       "next schedule or trigger does).")
+
+_interruptible_runs: list[list[JobRun]] = []
+_stopping = False
+
+
+def _track(run: JobRun) -> None:
+    """RunProgress calls this: a run with progress inside :func:`interruptible` is the task's to interrupt."""
+    if _interruptible_runs and all(r is not run for r in _interruptible_runs[-1]):
+        _interruptible_runs[-1].append(run)
+
+
+def interruptible(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a django-q2 task: on SIGTERM its active runs end ``interrupted`` at once, not swept much later.
+
+    A run is the task's when a :class:`RunProgress` was made for it during the task (every run type does).
+    """
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        runs: list[JobRun] = []
+        _interruptible_runs.append(runs)
+        try:
+            return func(*args, **kwargs)
+        except WorkerStopping as stop:
+            _mark_interrupted(stop.runs)
+            raise WorkerInterrupted(f"{func.__module__}.{func.__name__}: stopped by SIGTERM; runs "
+                                    f"{', '.join(f'{r._meta.label}#{r.pk}' for r in stop.runs) or 'none'} "
+                                    "marked interrupted") from None
+        finally:
+            _interruptible_runs.pop()
+
+    return wrapper
+
+
+def _mark_interrupted(runs: list[JobRun]) -> None:
+    """Record runs as interrupted, whatever the unwinding wrote meanwhile (a service's "failed")."""
+    now = timezone.now()
+    for run in runs:
+        try:
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+            type(run).objects.filter(pk=run.pk).update(status=JobStatus.INTERRUPTED, finished_at=now,
+                                                       heartbeat_at=now, error=INTERRUPTED_MESSAGE)
+            run.status, run.finished_at, run.error = JobStatus.INTERRUPTED, now, INTERRUPTED_MESSAGE
+            logger.warning("run interrupted by SIGTERM", extra={"run_type": run._meta.label, "run": run.pk})
+        except Exception:  # noqa: BLE001 - the stale sweep remains the safety net
+            logger.exception("could not record an interrupted run", extra={"run": run.pk})
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    global _stopping
+    if _stopping:
+        return  # the first signal is being handled
+    active = [run for runs in _interruptible_runs for run in runs if run.status in ACTIVE_STATUSES]
+    if not _interruptible_runs:
+        return  # idle: the cluster's stop pill ends this worker after its current (no) task
+    _stopping = True
+    raise WorkerStopping(active)
+
+
+def install_worker_sigterm_handler(**_signal_kwargs: Any) -> None:
+    """In a django-q2 worker process (the ``post_spawn`` signal): SIGTERM interrupts the job in progress."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)

@@ -6,7 +6,13 @@ from croniter import croniter
 from django.conf import settings
 from django_q.models import Schedule
 
+from core.jobs import sweep_stale_runs
 from core.schedules import ScheduleSpec, report_skipped
+
+
+def sweep_stale_runs_task() -> dict[str, int]:
+    """Fail runs whose worker died; returns how many per run type."""
+    return sweep_stale_runs()
 
 
 def run_backup() -> str:
@@ -18,12 +24,18 @@ def run_backup() -> str:
 
 
 def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name core.schedules looks for
-    """The nightly backup at BACKUP_SCHEDULE (UTC cron; empty switches it off)."""
+    """The stale-run sweep every 5 minutes, and the nightly backup at BACKUP_SCHEDULE (UTC cron; empty: none)."""
+    specs = [
+        # One sweep for every run type registered with core.jobs.register_stale_sweep (syncs, forecast runs,
+        # proposal runs, import jobs, replays): each type's own thresholds and failure hooks apply.
+        ScheduleSpec(name="core.sweep_stale_runs", func="core.tasks.sweep_stale_runs_task",
+                     schedule_type=Schedule.MINUTES, minutes=5),
+    ]
     cron = str(getattr(settings, "BACKUP_SCHEDULE", "") or "").strip()
     if not cron:
-        return []
+        return specs
     if not croniter.is_valid(cron):
         report_skipped("core.backup", f"BACKUP_SCHEDULE={cron!r} is not a cron expression (e.g. '30 1 * * *')")
-        return []
-    return [ScheduleSpec(name="core.backup", func="core.tasks.run_backup", schedule_type=Schedule.CRON,
-                         cron=cron)]
+        return specs
+    return specs + [ScheduleSpec(name="core.backup", func="core.tasks.run_backup", schedule_type=Schedule.CRON,
+                                 cron=cron)]

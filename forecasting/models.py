@@ -5,6 +5,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import cached_property
 
+from core.jobs import JobRun
 from forecasting.choices import Algorithm, MissingDayPolicy, RunKind, RunStatus
 
 
@@ -36,8 +37,11 @@ def artifacts_storage() -> ArtifactStorage:
     return _artifact_storage
 
 
-class ModelRun(models.Model):
-    """One training (+ optional backtest) and the forecasts it produced; the model is kept for reuse."""
+class ModelRun(JobRun):
+    """One training (+ optional backtest) and the forecasts it produced; the model is kept for reuse.
+
+    Status, stage, progress, error, task id, timestamps and heartbeat come from :class:`core.jobs.JobRun`.
+    """
 
     kind = models.CharField(max_length=20, choices=RunKind.choices, default=RunKind.TRAIN)
     algorithm = models.CharField(max_length=30, choices=Algorithm.choices, default=Algorithm.LIGHTGBM)
@@ -74,11 +78,6 @@ class ModelRun(models.Model):
     )
     model_sha256 = models.CharField(max_length=64, blank=True, default="")
     seconds = models.JSONField(default=dict, blank=True, help_text="Wall time per stage.")
-    stage = models.CharField(max_length=50, blank=True, default="")
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True, default="")
-    task_id = models.CharField(max_length=64, blank=True, default="")
     accuracy_through = models.DateField(
         null=True, blank=True, help_text="Actuals up to this date have been compared with the forecasts."
     )
@@ -86,19 +85,12 @@ class ModelRun(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Run #{self.pk} {self.algorithm} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class Forecast(models.Model):

@@ -7,9 +7,10 @@ planning's morning run.
 
 from django_q.models import Schedule
 
+from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
-from forecasting.services import mark_stale_runs, train_and_forecast, update_accuracy
+from forecasting.services import train_and_forecast, update_accuracy
 
 NIGHTLY_HORIZON = 28
 
@@ -27,25 +28,16 @@ SCHEDULES: list[ScheduleSpec] = [
         cron="30 3 * * *",
         kwargs={"horizon": NIGHTLY_HORIZON},
     ),
-    ScheduleSpec(
-        name="forecasting-stale-runs",
-        func="forecasting.tasks.fail_stale_runs",
-        schedule_type=Schedule.MINUTES,
-        minutes=15,
-    ),
 ]
 
 
-def fail_stale_runs() -> int:
-    """Mark runs whose worker died as failed; returns how many."""
-    return mark_stale_runs()
-
-
+@interruptible
 def nightly_train_and_forecast(horizon: int = NIGHTLY_HORIZON) -> int:
     """Retrain on all history and forecast; returns the run id (a failure is recorded on the run)."""
     return train_and_forecast(horizon=horizon).pk
 
 
+@interruptible
 def run_training(run_id: int) -> int:
     """Execute a run queued from the API or the admin; returns its id."""
     return train_and_forecast(run=ModelRun.objects.get(pk=run_id)).pk

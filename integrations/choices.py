@@ -28,6 +28,7 @@ class SyncStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     PARTIAL = "partial", "Partially succeeded"
     FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted (to be retried)"
 
 
 ACTIVE_SYNC_STATUSES = (SyncStatus.QUEUED, SyncStatus.RUNNING)

@@ -6,10 +6,17 @@ redaction of the account's secret values before they are quoted.
 
 from __future__ import annotations
 
+from core.errors import DomainError
 
-class IntegrationError(Exception):
-    """Base of every error a connector raises on purpose; its text ends up on SyncRun.error."""
 
+class IntegrationError(DomainError):
+    """Base of every error a connector raises on purpose; its text ends up on SyncRun.error.
+
+    A DomainError answering 502 should one reach the API; ``upstream_status`` is the remote system's HTTP status.
+    """
+
+    status = 502
+    code = "upstream_error"
     hint = ""
 
     def __init__(self, message: str, *, account: str = "", method: str = "", path: str = "",
@@ -18,7 +25,7 @@ class IntegrationError(Exception):
         self.account = account
         self.method = method
         self.path = path
-        self.status = status
+        self.upstream_status = status
         if hint is not None:
             self.hint = hint
         parts = [f"{account}: " if account else ""]
@@ -31,6 +38,7 @@ class IntegrationError(Exception):
         if self.hint:
             text = f"{text.rstrip('.')}. {self.hint}"
         super().__init__(text)
+        self.message = text
 
 
 class ConfigurationError(IntegrationError):

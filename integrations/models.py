@@ -7,10 +7,9 @@ from (provenance), while no code in those apps imports integrations.
 from datetime import time
 
 from django.db import models
-from django.db.models import Q
 
+from core.jobs import JobRun, one_active_per
 from integrations.choices import (
-    ACTIVE_SYNC_STATUSES,
     IntegrationKind,
     SyncMode,
     SyncStatus,
@@ -64,8 +63,11 @@ class IntegrationAccount(models.Model):
         return bool(self.credentials_encrypted)
 
 
-class SyncRun(models.Model):
-    """One attempt at syncing one stream of one account: what happened, when, and why."""
+class SyncRun(JobRun):
+    """One attempt at syncing one stream of one account: what happened, when, and why.
+
+    Status, stage, progress, error, task id, timestamps and heartbeat come from :class:`core.jobs.JobRun`.
+    """
 
     account = models.ForeignKey(IntegrationAccount, on_delete=models.CASCADE, related_name="runs")
     stream = models.CharField(max_length=20, choices=SyncStream.choices)
@@ -73,12 +75,6 @@ class SyncRun(models.Model):
     status = models.CharField(max_length=20, choices=SyncStatus.choices, default=SyncStatus.QUEUED, db_index=True)
     trigger = models.CharField(max_length=20, choices=SyncTrigger.choices, default=SyncTrigger.API)
     params = models.JSONField(default=dict, blank=True, help_text="Run parameters, e.g. date window.")
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of the worker.")
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(null=True, blank=True)
     rows_read = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
@@ -86,8 +82,6 @@ class SyncRun(models.Model):
     rows_skipped = models.PositiveIntegerField(default=0)
     rows_failed = models.PositiveIntegerField(default=0)
     details = models.JSONField(default=dict, blank=True, help_text="Stream-specific counters and warnings.")
-    error = models.TextField(blank=True, default="")
-    task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -95,21 +89,11 @@ class SyncRun(models.Model):
         constraints = [
             # At most one queued/running run per account and stream: the database enforces it on SQLite
             # and PostgreSQL alike, so two triggers can never both start.
-            models.UniqueConstraint(
-                fields=["account", "stream"],
-                condition=Q(status__in=ACTIVE_SYNC_STATUSES),
-                name="one_active_sync_per_account_stream",
-            ),
+            one_active_per("account", "stream", name="one_active_sync_per_account_stream"),
         ]
 
     def __str__(self) -> str:
         return f"{self.account.name} {self.stream} {self.mode} #{self.pk} ({self.status})"
-
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.started_at and self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None
 
 
 class SyncCursor(models.Model):

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from integrations.choices import IntegrationKind, SyncStream
+
 if TYPE_CHECKING:
     from integrations.models import IntegrationAccount, SyncRun
     from integrations.services.runs import RunProgress
@@ -61,3 +63,43 @@ def streams_for_kind(kind: str) -> list[str]:
 
 def kinds_with_stream(stream: str) -> list[str]:
     return sorted(k for k, s in _CONNECTORS if s == str(stream))
+
+
+# -- stream order (with the streams; schedules, syncs of all streams, status and commands read it here) ------
+
+# Order of a full sync: places first, then what is sold, then what happened, then what is left.
+STREAM_ORDER = (SyncStream.ORG, SyncStream.PRODUCTS, SyncStream.ORDERS, SyncStream.SALES, SyncStream.STOCK)
+# Streams worth refreshing every few minutes. Sentos' products carry its stock but allow ~2 reads a minute per
+# path, so its catalogue (and stock) is refreshed by the daily full sync only.
+LIVE_STREAMS: dict[str, tuple[str, ...]] = {
+    IntegrationKind.IIKO: (SyncStream.SALES, SyncStream.STOCK),
+    IntegrationKind.SENTOS: (SyncStream.ORDERS,),
+    IntegrationKind.WILDBERRIES: (SyncStream.ORDERS, SyncStream.SALES, SyncStream.STOCK),
+    IntegrationKind.MOYSKLAD: (SyncStream.SALES, SyncStream.STOCK),
+    IntegrationKind.ONEC: (),
+}
+
+
+def ordered_streams(kind: str, wanted: Any = None) -> list[str]:
+    """The kind's registered streams in sync order, optionally limited to `wanted`."""
+    available = streams_for_kind(kind)
+    order = [s for s in STREAM_ORDER if s in available] + sorted(s for s in available if s not in STREAM_ORDER)
+    if wanted is None:
+        return order
+    wanted = {str(s) for s in wanted}
+    return [s for s in order if s in wanted]
+
+
+def full_streams(account: IntegrationAccount) -> list[str]:
+    """Streams of the daily full sync: all, or option `full_streams` (OptionsError for a bad stored value)."""
+    from integrations.options import checked_options
+
+    return ordered_streams(account.kind, checked_options(account).get("full_streams"))
+
+
+def live_streams(account: IntegrationAccount) -> list[str]:
+    """Streams of the live sync: the kind's defaults, or option `live_streams` (OptionsError for a bad value)."""
+    from integrations.options import checked_options
+
+    wanted = checked_options(account).get("live_streams")
+    return ordered_streams(account.kind, LIVE_STREAMS.get(account.kind, ()) if wanted is None else wanted)

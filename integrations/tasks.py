@@ -1,24 +1,18 @@
 """django-q2 entry points of integrations: thin wrappers that call a service and nothing else."""
 
-from django_q.models import Schedule
 
+from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from integrations.services import runs
 
 
+@interruptible
 def run_sync(run_id: int) -> str:
     run = runs.execute_run(run_id)
     return f"run #{run.pk}: {run.status}"
 
 
-def fail_stale_runs() -> int:
-    return runs.mark_stale_runs()
-
-
-def enqueue_due_org_syncs() -> list[int]:
-    return [run.pk for run in runs.enqueue_due_org_syncs()]
-
-
+@interruptible
 def run_scheduled_sync(account_id: int, mode: str) -> str:
     """A per-account schedule fired: its full or live streams, one after another (services.schedules)."""
     from integrations.services.schedules import run_scheduled_sync as run_schedule
@@ -27,6 +21,7 @@ def run_scheduled_sync(account_id: int, mode: str) -> str:
     return ", ".join(f"{run.stream} #{run.pk} {run.status}" for run in finished) or "nothing to do"
 
 
+@interruptible
 def sync_account_streams(account_id: int, mode: str, streams: list[str], trigger: str = "admin") -> str:
     """Run an account's streams one after another (queued by the admin's "sync all streams now")."""
     from integrations.models import IntegrationAccount
@@ -39,14 +34,9 @@ def sync_account_streams(account_id: int, mode: str, streams: list[str], trigger
     return ", ".join(f"{run.stream} #{run.pk} {run.status}" for run in finished) or "nothing to do"
 
 
-STATIC_SCHEDULES: list[ScheduleSpec] = [
-    # Hourly, so each account's own full_sync_at hour is honoured: the daily org sync of every enabled
-    # account with an org connector (1C, iiko). Re-triggering never duplicates a run (one active per stream).
-    ScheduleSpec(name="integrations.daily_org_sync", func="integrations.tasks.enqueue_due_org_syncs",
-                 schedule_type=Schedule.CRON, cron="0 * * * *"),
-    ScheduleSpec(name="integrations.fail_stale_runs", func="integrations.tasks.fail_stale_runs",
-                 schedule_type=Schedule.MINUTES, minutes=5),
-]
+# The org structure is synced by each account's daily full sync (services.schedules), org stream first; the
+# hourly org job that did it a second time is gone. Stale runs: core.tasks (one sweep for every run type).
+STATIC_SCHEDULES: list[ScheduleSpec] = []
 
 
 def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name core.schedules looks for

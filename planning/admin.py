@@ -4,6 +4,7 @@ Admin actions call the same services as the API, so the rules (legal transitions
 identical; a refusal becomes an error message naming the object, never a 500.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -231,8 +232,26 @@ class BomLineInline(admin.TabularInline):
     fields = ["line_no", "component", "quantity", "unit", "scrap_percent", "notes"]
 
 
+class BomAdminForm(forms.ModelForm):
+    """"Default" is asked for here and granted by the service (set_default_bom: its lock, its checks)."""
+
+    make_default = False
+
+    class Meta:
+        model = BillOfMaterials
+        fields = ["product", "variant", "version", "is_default", "is_active", "output_quantity", "notes"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_default") and not (self.instance.pk and self.initial.get("is_default")):
+            self.make_default = True
+            data["is_default"] = False  # saved as it was; set_default_bom moves the flag after the save
+        return data
+
+
 @admin.register(BillOfMaterials)
 class BillOfMaterialsAdmin(admin.ModelAdmin):
+    form = BomAdminForm
     list_display = ["product", "variant", "version", "is_default", "is_active", "output_quantity", "updated_at"]
     list_filter = ["is_default", "is_active"]
     list_select_related = ["product"]
@@ -242,12 +261,14 @@ class BillOfMaterialsAdmin(admin.ModelAdmin):
     actions = ["make_default"]
 
     def save_model(self, request, obj, form, change):
-        """Keep one default per product: saving a default clears the flag on the product's other BOMs."""
-        if obj.is_default:
-            BillOfMaterials.objects.filter(product_id=obj.product_id, is_default=True).exclude(pk=obj.pk).update(
-                is_default=False
-            )
+        """One default per product, through the service (its lock, its checks): the flag is set by set_default_bom."""
         super().save_model(request, obj, form, change)
+        if form.make_default:
+            try:
+                set_default_bom(obj)
+                obj.is_default = True
+            except REFUSALS as exc:
+                self.message_user(request, f"{obj} was saved but is not the default: {exc}", messages.ERROR)
 
     @admin.action(description="Make the default BOM of its product", permissions=["change"])
     def make_default(self, request, queryset):
@@ -298,6 +319,31 @@ class OrderProposalAdmin(admin.ModelAdmin):
         _run_each(self, request, queryset, lambda p: proposals.reject_proposal(p.pk, user=request.user), "Rejected")
 
 
+class ProductionTaskAdminForm(forms.ModelForm):
+    """The service's refusals as form errors, so the admin never saves what the API would refuse."""
+
+    class Meta:
+        model = ProductionTask
+        fields = list(production.EDITABLE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "bom" in self.fields:
+            self.fields["bom"].required = False
+            self.fields["bom"].help_text = "Empty: the product's default BOM."
+
+    def clean(self):
+        data = super().clean()
+        try:
+            if self.instance.pk is not None:
+                production.check_draft(self.instance)
+            if data.get("product") is not None and data.get("quantity") is not None:
+                data["bom"] = production.resolve_task_bom(data["product"].pk, data["quantity"], data.get("bom"))
+        except production.TaskError as exc:
+            raise ValidationError(str(exc)) from None
+        return data
+
+
 @admin.register(ProductionTask)
 class ProductionTaskAdmin(admin.ModelAdmin):
     list_display = ["id", "status", "product", "quantity", "location", "due_date", "board_position", "bom"]
@@ -310,11 +356,31 @@ class ProductionTaskAdmin(admin.ModelAdmin):
                        "cancelled_by", "cancelled_at", "cancel_reason"]
     actions = ["approve_tasks", "start_tasks", "complete_tasks", "cancel_tasks"]
 
+    form = ProductionTaskAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != "draft":  # only a draft can be edited (production.check_draft)
+            return [f.name for f in self.model._meta.fields if f.name != "id"]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.status == "draft")
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-            obj.board_position = production.next_board_position(obj.status)
-        super().save_model(request, obj, form, change)
+        """Through the services: create_task's checks for a new task, update_draft_task's (draft only) for a change."""
+        if change:
+            task = production.update_draft_task(obj.pk, {name: form.cleaned_data[name] for name in form.changed_data
+                                                         if name in production.EDITABLE_FIELDS})
+        else:
+            task = production.create_task(
+                product_id=obj.product_id, quantity=obj.quantity, location_id=obj.location_id,
+                due_date=obj.due_date, bom=obj.bom, user=request.user, notes=obj.notes,
+            )
+        obj.pk = task.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request, obj):
+        production.delete_draft_task(obj.pk)
 
     def _act(self, request, queryset, name: str, verb: str) -> None:
         _run_each(self, request, queryset, lambda t: production.apply_action(t.pk, name, user=request.user), verb)

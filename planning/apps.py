@@ -6,3 +6,9 @@ class PlanningConfig(AppConfig):
 
     name = "planning"
     verbose_name = "Planning"
+
+    def ready(self) -> None:
+        from core.jobs import register_stale_sweep, worker_time_limit
+        from planning.models import ProposalRun
+
+        register_stale_sweep(ProposalRun, stale_after=worker_time_limit())

@@ -124,6 +124,7 @@ class ProposalRunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    INTERRUPTED = "interrupted", "Interrupted (to be retried)"
 
 
 class TaskStatus(models.TextChoices):

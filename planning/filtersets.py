@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from branches.models import Location
+from branches.models import Location, subtree_q
 from planning.choices import MovementKind, ProposalKind, ProposalStatus, PurchaseOrderStatus, TaskStatus
 from planning.models import (
     BillOfMaterials,
@@ -29,8 +29,7 @@ class LocationSubtreeFilter(django_filters.NumberFilter):
         location = Location.objects.filter(pk=value).only("tree_path").first()
         if location is None:
             return qs.none()
-        prefix = self.field_name + "__tree_path__startswith"
-        return qs.filter(**{prefix: location.tree_path})
+        return qs.filter(subtree_q(location, self.field_name))
 
 
 class SupplierFilterSet(django_filters.FilterSet):

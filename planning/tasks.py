@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from django_q.models import Schedule
 
+from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from planning.services.ledger import reconcile_stock_levels
 from planning.services.proposals import execute_proposal_run, propose_orders
@@ -22,11 +23,13 @@ def reconcile_stock() -> dict:
     return summary
 
 
+@interruptible
 def propose_orders_nightly() -> dict:
     """Order proposals for every active location × product from the latest succeeded forecast run."""
     return propose_orders(trigger="schedule").as_dict()
 
 
+@interruptible
 def execute_queued_proposal_run(proposal_run_id: int) -> dict:
     """A proposal run queued from the API (planning/proposals/run)."""
     return execute_proposal_run(proposal_run_id).as_dict()

@@ -6,3 +6,9 @@ class SalesConfig(AppConfig):
 
     name = "sales"
     verbose_name = "Sales"
+
+    def ready(self) -> None:
+        from core.jobs import register_stale_sweep, worker_time_limit
+        from sales.models import ImportJob
+
+        register_stale_sweep(ImportJob, stale_after=worker_time_limit())

@@ -34,6 +34,8 @@ class ImportJobStatus(models.TextChoices):
     SUCCEEDED = "succeeded", "Succeeded"
     REJECTED = "rejected", "Rejected (invalid rows, nothing written)"
     FAILED = "failed", "Failed (error)"
+    INTERRUPTED = "interrupted", "Interrupted (to be retried)"
 
 
-FINISHED_IMPORT_STATUSES = (ImportJobStatus.SUCCEEDED, ImportJobStatus.REJECTED, ImportJobStatus.FAILED)
+FINISHED_IMPORT_STATUSES = (ImportJobStatus.SUCCEEDED, ImportJobStatus.REJECTED, ImportJobStatus.FAILED,
+                            ImportJobStatus.INTERRUPTED)

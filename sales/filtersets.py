@@ -10,7 +10,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q, QuerySet
 
-from branches.models import Location
+from branches.models import Location, subtree_q
 from sales.choices import ImportJobStatus, ImportKind, OrderStatus, ProductKind
 from sales.models import (
     Customer,
@@ -41,7 +41,7 @@ def category_subtree_ids(category_id: int) -> list[int]:
 
 
 def location_subtree_q(location: Location, prefix: str = "location") -> Q:
-    return Q(**{f"{prefix}__tree_path__startswith": location.tree_path})
+    return subtree_q(location, prefix)
 
 
 class _SubtreeFilters(django_filters.FilterSet):

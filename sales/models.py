@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 
+from core.jobs import JobRun
 from sales.choices import ImportJobStatus, ImportKind, OrderStatus, ProductKind
 
 QTY = {"max_digits": 14, "decimal_places": 3}
@@ -296,8 +297,12 @@ def imports_storage() -> FileSystemStorage:
     return ImportsStorage()
 
 
-class ImportJob(models.Model):
-    """One uploaded file and what importing it did: status, progress and the report (row, column, reason)."""
+class ImportJob(JobRun):
+    """One uploaded file and what importing it did: status, progress and the report (row, column, reason).
+
+    Status, stage, progress, error, task id, timestamps and heartbeat come from :class:`core.jobs.JobRun`;
+    progress counts tenths of a percent of the file read (``progress_total`` = 1000).
+    """
 
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     file = models.FileField(storage=imports_storage, upload_to="%Y/%m/", max_length=500)
@@ -308,20 +313,19 @@ class ImportJob(models.Model):
     status = models.CharField(
         max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED, db_index=True
     )
-    progress = models.FloatField(default=0, help_text="Percent of the file read (0–100).")
     rows_processed = models.PositiveBigIntegerField(default=0)
     report = models.JSONField(default=dict, blank=True, help_text="Counts and errors [{row, column, message}].")
-    error = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Import #{self.pk} {self.kind} {self.original_name} ({self.status})"
+
+    @property
+    def progress(self) -> float:
+        """Percent of the file read (0–100), as the API has always shown it."""
+        return self.progress_percent or 0.0

@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
-    "django_q",
     # Our apps, lowest layer first. core is the ground floor (API conventions, schedules, caches, roles, jobs,
     # errors); integrations (data sources) ← branches ← sales ← forecasting ← planning ← quality (shop-floor QC)
     # and shopfloor (embroidery, barcodes: they call planning's services; planning sees them only through
@@ -66,7 +65,9 @@ INSTALLED_APPS = [
     # salesforecast (the project) holds the main job that runs them in order; demo is the attic (data set,
     # loopback fakes, `demo` and `fake_upstreams` commands) that no production app imports. webhooks (outbound
     # events) depends on nothing of ours but core.
+    # core comes before django_q so that its `qcluster` (which stops within the grace period) is the one run.
     "core",
+    "django_q",
     "webhooks",
     "integrations",
     "branches",

@@ -42,8 +42,7 @@ class LocationViewSet(viewsets.ModelViewSet):
     def descendants(self, request, pk=None):
         """Every location below this one (paginated, in tree order)."""
         node = self.get_object()
-        queryset = self.filter_queryset(self.get_queryset()).filter(tree_path__startswith=node.tree_path
-                                                                    ).exclude(pk=node.pk)
+        queryset = self.filter_queryset(self.get_queryset()).descendants_of(node)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -73,7 +72,7 @@ class LocationViewSet(viewsets.ModelViewSet):
         params = request.query_params
         if params.get("root"):
             root = get_object_or_404(Location, pk=_int_param(params, "root"))
-            queryset = queryset.filter(tree_path__startswith=root.tree_path)
+            queryset = queryset.subtree(root)
         if params.get("active") not in (None, ""):
             queryset = queryset.filter(is_active=params["active"].lower() in ("1", "true", "yes"))
         if params.get("source"):

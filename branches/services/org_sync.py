@@ -38,7 +38,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from branches.choices import BRANCH_TYPES, LocationType
-from branches.models import Location
+from branches.models import Location, subtree_q
+from core.errors import Unprocessable
 
 logger = logging.getLogger("branches")
 
@@ -52,8 +53,10 @@ _SYNCED_FIELDS = ("parent_id", "code", "code_tco", "name", "type", "taxpayer_id_
                   "tree_path", "depth")
 
 
-class OrgFeedError(Exception):
+class OrgFeedError(Unprocessable):
     """The feed cannot be applied as a whole (nothing was written)."""
+
+    code = "org_feed_invalid"
 
 
 class ProgressReporter(Protocol):
@@ -397,7 +400,7 @@ def _repath_grafted_rows(source: Any, existing_by_pk: dict[int, tuple], paths: d
         return []
     prefix_filter = Q()
     for graft_path in grafts:
-        prefix_filter |= Q(tree_path__startswith=graft_path)
+        prefix_filter |= subtree_q(graft_path)
     by_old_path = {old: new for old, new in moved.values()}
     rows = []
     for row in Location.objects.filter(prefix_filter).values_list("id", "external_id", "source_id", *_SYNCED_FIELDS):

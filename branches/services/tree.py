@@ -3,24 +3,43 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from branches.models import Location
+from branches.models import Location, subtree_q
 
 
-def _expected_path(location: Location) -> tuple[str, int]:
-    parent = location.parent
-    if parent is None:
+def check_parent(location: Location) -> None:
+    """Refuse (ValidationError on ``parent``) a parent that is the node itself or one of its descendants."""
+    if location.parent_id is None or location.pk is None:
+        return
+    if location.parent_id == location.pk:
+        raise ValidationError({"parent": [f"{location} cannot be its own parent."]})
+    parent_path = Location.objects.filter(pk=location.parent_id).values_list("tree_path", flat=True).first() or ""
+    if f"/{location.pk}/" in parent_path:
+        parent = Location.objects.get(pk=location.parent_id)
+        raise ValidationError({"parent": [f"{location} cannot be placed below its own descendant {parent}."]})
+
+
+def path_for(location: Location) -> tuple[str, int]:
+    """The node's materialised path and depth under its current parent (the node needs its id)."""
+    if location.parent_id is None:
         return f"/{location.pk}/", 0
-    return f"{parent.tree_path}{location.pk}/", parent.depth + 1
+    parent_path, parent_depth = Location.objects.filter(pk=location.parent_id).values_list(
+        "tree_path", "depth").get()
+    return f"{parent_path}{location.pk}/", parent_depth + 1
+
+
+def move_subtree(location: Location, old_path: str) -> None:
+    """A node moved from ``old_path`` to its current path: rewrite its descendants' paths (one query per node)."""
+    path = location.tree_path
+    for child in Location.objects.filter(subtree_q(old_path)).exclude(pk=location.pk).only("pk", "tree_path"):
+        new_child_path = path + child.tree_path[len(old_path):]
+        Location.objects.filter(pk=child.pk).update(tree_path=new_child_path,
+                                                    depth=new_child_path.strip("/").count("/"))
 
 
 def refresh_tree_paths(location: Location) -> None:
-    """Recompute this node's path and, if it moved, its subtree's (two queries per level of change)."""
-    if location.parent_id is not None:
-        parent = Location.objects.only("tree_path", "depth").get(pk=location.parent_id)
-        if f"/{location.pk}/" in parent.tree_path:
-            raise ValidationError({"parent": [f"{location} cannot be placed below its own descendant {parent}."]})
-        location.parent = parent
-    path, depth = _expected_path(location)
+    """Recompute this node's path and, if it moved, its subtree's (for rows written without save())."""
+    check_parent(location)
+    path, depth = path_for(location)
     old_path = location.tree_path
     if path == old_path and depth == location.depth:
         return
@@ -28,11 +47,7 @@ def refresh_tree_paths(location: Location) -> None:
         Location.objects.filter(pk=location.pk).update(tree_path=path, depth=depth)
         location.tree_path, location.depth = path, depth
         if old_path:
-            for child in Location.objects.filter(tree_path__startswith=old_path).exclude(pk=location.pk):
-                new_child_path = path + child.tree_path[len(old_path):]
-                Location.objects.filter(pk=child.pk).update(
-                    tree_path=new_child_path, depth=new_child_path.strip("/").count("/")
-                )
+            move_subtree(location, old_path)
 
 
 TREE_FIELDS = ("id", "name", "code", "type", "is_active", "source_id", "parent_id", "depth")

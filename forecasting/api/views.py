@@ -10,7 +10,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.exceptions import Conflict, Unprocessable
 from core.api.filters import StrictDjangoFilterBackend
 from core.api.serializers import DetailSerializer
 from forecasting.api.renderers import PNGRenderer
@@ -28,9 +27,6 @@ from forecasting.api.serializers import (
 from forecasting.filtersets import AccuracyFilterSet, ForecastFilterSet, ModelRunFilterSet
 from forecasting.models import Forecast, ForecastAccuracyLog, ModelRun
 from forecasting.services import (
-    InvalidParameter,
-    NoHistory,
-    RunInProgress,
     accuracy_summary,
     chart_data,
     queue_training_run,
@@ -73,20 +69,13 @@ class ModelRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         params = ModelRunCreateSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        try:
-            run = queue_training_run(
-                horizon=data["horizon"],
-                backtest_folds=data["backtest_folds"],
-                scope={k: data[k] for k in ("location", "product", "category") if data.get(k)},
-                parameters=data.get("parameters") or None,
-                user=request.user,
-            )
-        except InvalidParameter as exc:
-            raise ValidationError(exc.as_dict()) from None
-        except RunInProgress as exc:
-            raise Conflict(str(exc)) from None
-        except NoHistory as exc:
-            raise Unprocessable(str(exc)) from None
+        run = queue_training_run(
+            horizon=data["horizon"],
+            backtest_folds=data["backtest_folds"],
+            scope={k: data[k] for k in ("location", "product", "category") if data.get(k)},
+            parameters=data.get("parameters") or None,
+            user=request.user,
+        )
         location = reverse("forecasting:modelrun-detail", args=[run.pk])
         return Response(ModelRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
 
@@ -183,13 +172,10 @@ class ChartView(APIView):
         query = ChartQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        try:
-            data = chart_data(
-                location=params["location"], product=params["product"], run=params.get("run") or None,
-                history_days=params.get("history_days"),
-            )
-        except InvalidParameter as exc:
-            raise ValidationError(exc.as_dict()) from None
+        data = chart_data(
+            location=params["location"], product=params["product"], run=params.get("run") or None,
+            history_days=params.get("history_days"),
+        )
         if request.accepted_renderer.format == "png":
             return Response(render_chart_png(data), content_type="image/png",
                             headers={"Cache-Control": "private, max-age=300"})

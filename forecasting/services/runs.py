@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from core.jobs import RunProgress, enqueue_after_commit, register_stale_sweep, sweep_stale_runs, worker_time_limit
 from forecasting import engine
 from forecasting.choices import Algorithm, RunKind, RunStatus
 from forecasting.models import Forecast, ModelRun, SeriesMethod
@@ -93,32 +94,6 @@ def reusable_overrides(run: ModelRun) -> dict:
 # -- progress and failure ----------------------------------------------------------------------------------
 
 
-class RunProgress:
-    """Progress callback that keeps the run's stage/progress columns current without hammering the database.
-
-    The row is written when the stage changes, when a stage completes, and otherwise at most once a second;
-    the caller's own callback (a tqdm bar) sees every call.
-    """
-
-    def __init__(self, run: ModelRun, callback: Progress | None = None):
-        self.run = run
-        self.callback = callback
-        self._stage = ""
-        self._saved_at = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.callback is not None:
-            self.callback(stage, done, total)
-        now = time.monotonic()
-        if stage == self._stage and done < total and now - self._saved_at < PROGRESS_SAVE_SECONDS:
-            return
-        self._stage, self._saved_at = stage, now
-        self.run.stage, self.run.progress_done, self.run.progress_total = stage[:50], max(int(done), 0), int(total)
-        ModelRun.objects.filter(pk=self.run.pk).update(
-            stage=self.run.stage, progress_done=self.run.progress_done, progress_total=self.run.progress_total
-        )
-
-
 def _error_text(exc: BaseException) -> str:
     if isinstance(exc, (ForecastingError, engine.EngineError)):
         return str(exc)
@@ -138,7 +113,7 @@ def _mark_failed(run: ModelRun, exc: BaseException) -> None:
     run.status = RunStatus.FAILED
     run.error = _error_text(exc)[:10_000]
     run.finished_at = timezone.now()
-    run.stage = f"failed during {run.stage}"[:50] if run.stage else "failed"
+    run.stage = f"failed during {run.stage}"[:200] if run.stage else "failed"
     # The data window is kept too: "what did it try to train on" is half of "why did it fail".
     ModelRun.objects.filter(pk=run.pk).update(
         status=run.status, error=run.error, finished_at=run.finished_at, stage=run.stage,
@@ -153,8 +128,9 @@ def _mark_failed(run: ModelRun, exc: BaseException) -> None:
 
 
 def _mark_running(run: ModelRun) -> None:
-    run.status, run.started_at, run.stage, run.error = RunStatus.RUNNING, timezone.now(), "load", ""
-    run.save(update_fields=["status", "started_at", "stage", "error"])
+    run.status, run.stage, run.error = RunStatus.RUNNING, "load", ""
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.save(update_fields=["status", "started_at", "heartbeat_at", "stage", "error"])
 
 
 # -- writing -----------------------------------------------------------------------------------------------
@@ -289,20 +265,23 @@ def active_run() -> ModelRun | None:
     )
 
 
-def mark_stale_runs(now=None) -> int:
-    """Fail runs left queued/running by a worker that died (killed, OOM, host restart).
+def stale_run_message(run: ModelRun) -> str:
+    minutes = int(worker_time_limit().total_seconds()) // 60
+    return (f"The worker stopped before this run finished (no result within the {minutes}-minute job "
+            "limit: killed, out of memory or restarted). Start the run again.")
 
-    django-q2 stops any job at its time limit, so a run older than that limit cannot still be alive; without
-    this it would stay "running" forever on the screens, while `active_run()` quietly ignores it."""
-    now = now or timezone.now()
-    limit = int(settings.Q_CLUSTER.get("timeout") or 3 * 3600)
-    stale = ModelRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
-                                    created_at__lt=now - timedelta(seconds=limit))
-    count = stale.update(
-        status=RunStatus.FAILED, finished_at=now,
-        error=(f"The worker stopped before this run finished (no result within the {limit // 60}-minute job limit: "
-               "killed, out of memory or restarted). Start the run again."),
-    )
+
+def register_sweep() -> None:
+    """Forecast runs in the one stale-run sweep (core.tasks.sweep_stale_runs); called from AppConfig.ready.
+
+    django-q2 stops any job at its time limit, so a run with no sign of life for longer than that limit cannot
+    still be alive."""
+    register_stale_sweep(ModelRun, stale_after=worker_time_limit(), message=stale_run_message)
+
+
+def mark_stale_runs(now=None) -> int:
+    """Fail runs left queued/running by a worker that died (killed, OOM, host restart)."""
+    count = sweep_stale_runs(now, models=[ModelRun]).get(ModelRun._meta.label, 0)
     if count:
         logger.warning("stale forecast runs marked failed", extra={"runs": count})
     return count
@@ -321,8 +300,6 @@ def queue_training_run(
     Refuses (:class:`RunInProgress`) while another run is queued or running, and (:class:`NoHistory`)
     when the scope holds no sales at all, so the person asking learns it now rather than from a failed run.
     """
-    from django_q.tasks import async_task
-
     scope = as_scope(scope)
     horizon, backtest_folds = validate_horizon(horizon), validate_folds(backtest_folds)
     parameters = engine_overrides(parameters)
@@ -337,11 +314,7 @@ def queue_training_run(
         raise NoHistory(f"history: no daily sales for {scope.describe()}; load or sync sales first", field="history")
     run = create_run(horizon=horizon, scope=scope, backtest_folds=backtest_folds, parameters=parameters, user=user)
 
-    def enqueue() -> None:
-        task_id = async_task("forecasting.tasks.run_training", run.pk, task_name=f"forecast-run-{run.pk}")
-        ModelRun.objects.filter(pk=run.pk).update(task_id=str(task_id or "")[:64])
-
-    transaction.on_commit(enqueue)
+    enqueue_after_commit("forecasting.tasks.run_training", run.pk, run=run, task_name=f"forecast-run-{run.pk}")
     return run
 
 
@@ -368,7 +341,7 @@ def train_and_forecast(
         )
     elif run.status != RunStatus.QUEUED:
         raise ForecastingError(f"run: run #{run.pk} is {run.status}, not queued; start a new run", field="run")
-    recorder = RunProgress(run, progress)
+    recorder = RunProgress(run, listener=progress)
     _mark_running(run)
     blob_name = ""
     try:
@@ -449,7 +422,7 @@ def forecast_with_run(
         model_sha256=source.model_sha256,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    recorder = RunProgress(new, progress)
+    recorder = RunProgress(new, listener=progress)
     _mark_running(new)
     try:
         seconds: dict[str, float] = {}

@@ -14,7 +14,7 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from branches.models import Location
+from branches.models import Location, subtree_q
 from forecasting.services.errors import InvalidParameter
 from sales.models import Product, ProductCategory
 
@@ -53,7 +53,7 @@ class ForecastScope:
     def location_ids(self) -> QuerySet:
         """Ids of every location in the chosen subtrees (a lazy subquery; the roots are read once)."""
         q = Q(pk__in=[pk for pk, _ in self._roots])
-        paths = [Q(tree_path__startswith=path) for _, path in self._roots if path]
+        paths = [subtree_q(path) for _, path in self._roots if path]
         return Location.objects.filter(reduce(or_, paths, q)).order_by().values("pk")
 
     def category_ids(self) -> set[int]:

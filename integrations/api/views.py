@@ -20,7 +20,7 @@ from integrations.api.serializers import (
 from integrations.choices import SyncStatus, SyncStream
 from integrations.filtersets import IntegrationAccountFilterSet, SyncRunFilterSet
 from integrations.models import IntegrationAccount, SyncRun
-from integrations.services.runs import SyncNotAllowed, enqueue_sync
+from integrations.services.runs import enqueue_sync
 from integrations.services.status import sync_status
 
 
@@ -70,12 +70,9 @@ class IntegrationAccountViewSet(viewsets.ModelViewSet):
                 **(request.data if isinstance(request.data, dict) else {})}
         serializer = SyncRequestSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        try:
-            run, created = enqueue_sync(account, serializer.validated_data["stream"],
-                                        serializer.validated_data["mode"], trigger="api",
-                                        params=serializer.params or None)
-        except SyncNotAllowed as exc:
-            raise Conflict(str(exc)) from None
+        run, created = enqueue_sync(account, serializer.validated_data["stream"],
+                                    serializer.validated_data["mode"], trigger="api",
+                                    params=serializer.params or None)
         body = {"run_id": run.pk, "status": run.status, "created": created,
                 "run_url": request.build_absolute_uri(reverse("syncrun-detail", args=[run.pk]))}
         return Response(body, status=status.HTTP_202_ACCEPTED)

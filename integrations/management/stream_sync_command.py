@@ -19,8 +19,8 @@ from tqdm import tqdm
 from integrations.choices import SyncMode, SyncStatus, SyncTrigger
 from integrations.management.sync_command import SyncCommand
 from integrations.models import IntegrationAccount, SyncRun
-from integrations.services.runs import SyncNotAllowed, execute_run, start_sync
-from integrations.services.schedules import ordered_streams
+from integrations.registry import ordered_streams
+from integrations.services.runs import SyncNotAllowed, run_sync_now
 
 
 def _date(value: str) -> dt.date:
@@ -102,12 +102,12 @@ class StreamSyncCommand(SyncCommand):
             bar.refresh()
 
         try:
-            run, created = start_sync(account, stream, mode, SyncTrigger.COMMAND, params or None)
-            if not created:
+            run, executed = run_sync_now(account, stream, mode, SyncTrigger.COMMAND, params=params or None,
+                                         listener=listener)
+            if not executed:
                 self.stdout.write(self.style.WARNING(
                     f"{account.name}: a {stream} sync is already {run.status} (run #{run.pk}); not starting another."))
                 return None
-            run = execute_run(run.pk, listener=listener)
         finally:
             bar.close()
         self.print_summary(run)

@@ -11,17 +11,24 @@ IntegrityError, returns the run that is already active.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
-from integrations.choices import ACTIVE_SYNC_STATUSES, SyncMode, SyncStatus, SyncStream, SyncTrigger
+from core.errors import Conflict
+from core.jobs import (
+    RunProgress,
+    claim_active,
+    enqueue_after_commit,
+    mark_running,
+    register_stale_sweep,
+    sweep_stale_runs,
+)
+from integrations.choices import SyncMode, SyncStatus, SyncStream, SyncTrigger
 from integrations.errors import IntegrationError
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.registry import SyncOutcome, get_connector, streams_for_kind
@@ -34,8 +41,14 @@ NEVER_STARTED_AFTER = timedelta(hours=6)  # queued this long → no worker is co
 ProgressListener = Callable[[SyncRun, str], None]
 
 
-class SyncNotAllowed(Exception):
+class SyncNotAllowed(Conflict):
     """The account cannot be synced now (disabled); the API answers 409 with this text."""
+
+    code = "sync_not_allowed"
+    hint = "Enable the account in the admin (Integrations → Accounts), then sync again."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"detail": self.message, "code": self.code}
 
 
 def validate_sync_request(account: IntegrationAccount, stream: str, mode: str) -> None:
@@ -61,20 +74,14 @@ def start_sync(
 ) -> tuple[SyncRun, bool]:
     """Create a queued run, or return the account's active run for this stream: (run, created)."""
     validate_sync_request(account, stream, mode)
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():  # a savepoint when called inside a transaction
-                run = SyncRun.objects.create(account=account, stream=stream, mode=mode, trigger=trigger,
-                                             params=params or {}, status=SyncStatus.QUEUED)
-            logger.info("sync run queued", extra={"run_id": run.pk, "account": account.name, "stream": stream,
-                                                  "mode": mode, "trigger": trigger})
-            return run, True
-        except IntegrityError:
-            active = SyncRun.objects.filter(account=account, stream=stream, status__in=ACTIVE_SYNC_STATUSES).first()
-            if active is not None:
-                return active, False
-            # The active run finished between our insert and our look-up: try again.
-    raise IntegrityError(f"Could not start a {stream} sync for {account.name!r}: another run keeps starting.")
+    # The constraint one_active_sync_per_account_stream decides; a dead active run (stale heartbeat) is failed
+    # on the way, so a trigger never hands back a run whose worker is gone.
+    run, created = claim_active(SyncRun, {"account": account, "stream": stream},
+                                {"mode": mode, "trigger": trigger, "params": params or {}, "status": SyncStatus.QUEUED})
+    if created:
+        logger.info("sync run queued", extra={"run_id": run.pk, "account": account.name, "stream": stream,
+                                              "mode": mode, "trigger": trigger})
+    return run, created
 
 
 def enqueue_sync(
@@ -87,80 +94,20 @@ def enqueue_sync(
     """start_sync, then hand a new run to django-q2 once the surrounding transaction commits."""
     run, created = start_sync(account, stream, mode, trigger, params)
     if created:
-        run_id = run.pk
-        transaction.on_commit(lambda: _enqueue(run_id))
+        enqueue_after_commit("integrations.tasks.run_sync", run.pk, run=run, task_name=f"sync-run-{run.pk}",
+                             group="integrations")
     return run, created
-
-
-def _enqueue(run_id: int) -> None:
-    from django.conf import settings
-    from django_q.tasks import async_task
-
-    # django-q reads Q_CLUSTER once at import; honour a later "sync" override (tests, one-off scripts) too.
-    inline = {"sync": True} if settings.Q_CLUSTER.get("sync") else {}
-    task_id = async_task("integrations.tasks.run_sync", run_id, task_name=f"sync-run-{run_id}",
-                         group="integrations", **inline)
-    SyncRun.objects.filter(pk=run_id).update(task_id=str(task_id or "")[:64])
-
-
-class RunProgress:
-    """Progress, heartbeat and messages of a running run, written at most every `min_interval` seconds.
-
-    Connectors call `set_total`, `advance`, `phase`; each write also refreshes the heartbeat. An optional
-    listener (the management commands' progress bar) is told about every change, unthrottled.
-    """
-
-    def __init__(self, run: SyncRun, *, listener: ProgressListener | None = None, min_interval: float = 1.0):
-        self.run = run
-        self.listener = listener
-        self.min_interval = min_interval
-        self._last_write = 0.0
-
-    def set_total(self, total: int | None) -> None:
-        self.run.progress_total = total
-        self._changed("", force=True)
-
-    def advance(self, count: int = 1) -> None:
-        self.run.progress_done += count
-        self._changed("")
-
-    def phase(self, message: str, done: int | None = None, total: int | None = None) -> None:
-        if total is not None:
-            self.run.progress_total = total
-        if done is not None:
-            self.run.progress_done = done
-        self.run.details = {**self.run.details, "phase": message}
-        self._changed(message, force=False)
-
-    def heartbeat(self) -> None:
-        self._changed("")
-
-    def _changed(self, message: str, force: bool = False) -> None:
-        if self.listener is not None:
-            self.listener(self.run, message)
-        now = time.monotonic()
-        if not force and now - self._last_write < self.min_interval:
-            return
-        self._last_write = now
-        self.run.heartbeat_at = timezone.now()
-        SyncRun.objects.filter(pk=self.run.pk).update(
-            progress_done=self.run.progress_done, progress_total=self.run.progress_total,
-            heartbeat_at=self.run.heartbeat_at, details=self.run.details,
-        )
 
 
 def execute_run(run_id: int, *, listener: ProgressListener | None = None) -> SyncRun:
     """Claim a queued run, run its connector and record the outcome. Never raises for connector failures."""
-    now = timezone.now()
-    claimed = SyncRun.objects.filter(pk=run_id, status=SyncStatus.QUEUED).update(
-        status=SyncStatus.RUNNING, started_at=now, heartbeat_at=now)
     run = SyncRun.objects.select_related("account").get(pk=run_id)
-    if not claimed:
+    if not mark_running(run):
         logger.warning("sync run not started: not queued", extra={"run_id": run_id, "status": run.status})
         return run
     account = run.account
     connector = get_connector(account.kind, run.stream)
-    progress = RunProgress(run, listener=listener)
+    progress = RunProgress(run, listener=(lambda stage, done, total: listener(run, stage)) if listener else None)
     if listener is not None:
         listener(run, "started")
     try:
@@ -210,7 +157,7 @@ def _finish(run: SyncRun, status: str, *, outcome: SyncOutcome | None = None, er
     run.finished_at = run.heartbeat_at = timezone.now()
     run.error = error or (outcome.error if outcome else "")
     fields = ["status", "finished_at", "heartbeat_at", "error", "details"]
-    details = {k: v for k, v in run.details.items() if k != "phase"}
+    details = dict(run.details)
     if outcome is not None:
         run.rows_read, run.rows_created, run.rows_updated = outcome.read, outcome.created, outcome.updated
         run.rows_unchanged, run.rows_skipped, run.rows_failed = outcome.unchanged, outcome.skipped, outcome.failed
@@ -230,68 +177,47 @@ def _finish(run: SyncRun, status: str, *, outcome: SyncOutcome | None = None, er
 
 
 def run_sync_now(account: IntegrationAccount, stream: str, mode: str = SyncMode.FULL,
-                 trigger: str = SyncTrigger.COMMAND, *, listener: ProgressListener | None = None
-                 ) -> tuple[SyncRun, bool]:
-    """For commands: start and execute in this process. Returns (run, executed); an active run is not touched."""
-    run, created = start_sync(account, stream, mode, trigger)
+                 trigger: str = SyncTrigger.COMMAND, *, params: dict[str, Any] | None = None,
+                 listener: ProgressListener | None = None) -> tuple[SyncRun, bool]:
+    """For commands: start and execute in this process. Returns (run, executed); an active run is not touched
+    (a dead one is failed and replaced by start_sync)."""
+    run, created = start_sync(account, stream, mode, trigger, params)
     if not created:
         return run, False
     return execute_run(run.pk, listener=listener), True
 
 
-def mark_stale_runs(now: datetime | None = None, stale_after: timedelta = STALE_AFTER,
-                    never_started_after: timedelta = NEVER_STARTED_AFTER) -> int:
-    """Fail runs whose worker died (no heartbeat) or that no worker ever picked up, so new ones can start."""
-    now = now or timezone.now()
-    dead = SyncRun.objects.filter(status=SyncStatus.RUNNING).filter(
-        Q(heartbeat_at__lt=now - stale_after) | Q(heartbeat_at__isnull=True, started_at__lt=now - stale_after))
-    count = 0
-    for run in dead.select_related("account"):
-        last = run.heartbeat_at or run.started_at
-        failed = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.RUNNING).update(
-            status=SyncStatus.FAILED, finished_at=now,
-            error=(f"{run.account.name}: the worker stopped responding (last heartbeat at "
-                   f"{last:%Y-%m-%d %H:%M:%S} UTC). Nothing of this run was stored; trigger the sync again, "
-                   "and if it recurs check the background worker (qcluster) logs."))
-        count += _announce_failure(run.pk, failed)
-    for run in SyncRun.objects.filter(status=SyncStatus.QUEUED, created_at__lt=now - never_started_after
-                                      ).select_related("account"):
-        failed = SyncRun.objects.filter(pk=run.pk, status=SyncStatus.QUEUED).update(
-            status=SyncStatus.FAILED, finished_at=now,
-            error=(f"{run.account.name}: the run was queued at {run.created_at:%Y-%m-%d %H:%M} UTC and never "
-                   "started. Is the background worker (`manage.py qcluster`) running?"))
-        count += _announce_failure(run.pk, failed)
+def stale_run_message(run: SyncRun) -> str:
+    """The error a sync run gets when its worker died (or no worker ever picked it up)."""
+    name = SyncRun.objects.filter(pk=run.pk).values_list("account__name", flat=True).first() or "?"
+    if run.status == SyncStatus.QUEUED:
+        return (f"{name}: the run was queued at {run.created_at:%Y-%m-%d %H:%M} UTC and never started. "
+                "Is the background worker (`manage.py qcluster`) running?")
+    last = run.heartbeat_at or run.started_at or run.created_at
+    return (f"{name}: the worker stopped responding (last heartbeat at {last:%Y-%m-%d %H:%M:%S} UTC). Nothing of "
+            "this run was stored; trigger the sync again, and if it recurs check the background worker (qcluster) "
+            "logs.")
+
+
+def announce_stale_failure(run: SyncRun) -> None:
+    """A run the sweep failed mails like any failed run (the sweep's update() sends no post_save)."""
+    from integrations.services.notifications import notify_after_commit
+
+    notify_after_commit(run.pk)
+
+
+def register_sweep() -> None:
+    """Sync runs in the one stale-run sweep (core.tasks.sweep_stale_runs); called from AppConfig.ready."""
+    register_stale_sweep(SyncRun, stale_after=STALE_AFTER, never_started_after=NEVER_STARTED_AFTER,
+                         message=stale_run_message, on_failed=announce_stale_failure)
+
+
+def mark_stale_runs(now: datetime | None = None) -> int:
+    """Fail sync runs whose worker died (no heartbeat) or that no worker ever picked up, so new ones can start."""
+    count = sweep_stale_runs(now, models=[SyncRun]).get(SyncRun._meta.label, 0)
     if count:
         logger.warning("stale sync runs failed", extra={"count": count})
     return count
-
-
-def _announce_failure(run_id: int, failed: int) -> int:
-    """A run the sweep failed mails like any failed run (the update() above sends no post_save)."""
-    if failed:
-        from integrations.services.notifications import notify_after_commit
-
-        notify_after_commit(run_id)
-    return failed
-
-
-def enqueue_due_org_syncs(now: datetime | None = None) -> list[SyncRun]:
-    """The daily org sync: for each enabled account with an org connector whose full_sync_at hour is now."""
-    from integrations.registry import kinds_with_stream
-
-    now = now or timezone.now()
-    started = []
-    accounts = IntegrationAccount.objects.filter(
-        enabled=True, full_sync_enabled=True, kind__in=kinds_with_stream(SyncStream.ORG))
-    for account in accounts:
-        if account.full_sync_at.hour != now.hour:
-            continue
-        run, created = enqueue_sync(account, SyncStream.ORG, SyncMode.FULL, SyncTrigger.SCHEDULE)
-        if created:
-            started.append(run)
-    return started
-
-
 def _check_stored_options(account: IntegrationAccount) -> None:
     """A row stored before options had a schema fails its run with a message naming the option, not a crash."""
     from integrations.errors import ConfigurationError

@@ -29,49 +29,22 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from core.schedules import SCHEDULE_PREFIX, ScheduleSpec, report_skipped
-from integrations.choices import ACTIVE_SYNC_STATUSES, IntegrationKind, SyncMode, SyncStream
+from integrations.choices import ACTIVE_SYNC_STATUSES, SyncMode
 from integrations.models import IntegrationAccount, SyncRun
-from integrations.options import OptionsError, checked_options
-from integrations.registry import streams_for_kind
+from integrations.options import OptionsError
+from integrations.registry import (  # noqa: F401 - stream order lives with the streams; re-exported
+    LIVE_STREAMS,
+    STREAM_ORDER,
+    full_streams,
+    live_streams,
+    ordered_streams,
+    streams_for_kind,
+)
 
 logger = logging.getLogger("integrations")
-
-TASK = "integrations.tasks.run_scheduled_sync"
-# Order of a full sync: places first, then what is sold, then what happened, then what is left.
-STREAM_ORDER = (SyncStream.ORG, SyncStream.PRODUCTS, SyncStream.ORDERS, SyncStream.SALES, SyncStream.STOCK)
-# Streams worth refreshing every few minutes. Sentos' products carry its stock but allow ~2 reads a minute per
-# path, so its catalogue (and stock) is refreshed by the daily full sync only.
-LIVE_STREAMS: dict[str, tuple[str, ...]] = {
-    IntegrationKind.IIKO: (SyncStream.SALES, SyncStream.STOCK),
-    IntegrationKind.SENTOS: (SyncStream.ORDERS,),
-    IntegrationKind.WILDBERRIES: (SyncStream.ORDERS, SyncStream.SALES, SyncStream.STOCK),
-    IntegrationKind.MOYSKLAD: (SyncStream.SALES, SyncStream.STOCK),
-    IntegrationKind.ONEC: (),
-}
 LIVE_MODES = ("live", SyncMode.INCREMENTAL)
 
-
-def ordered_streams(kind: str, wanted: Any = None) -> list[str]:
-    """The kind's registered streams in sync order, optionally limited to `wanted`."""
-    available = streams_for_kind(kind)
-    order = [s for s in STREAM_ORDER if s in available] + sorted(s for s in available if s not in STREAM_ORDER)
-    if wanted is None:
-        return order
-    wanted = {str(s) for s in wanted}
-    return [s for s in order if s in wanted]
-
-
-def full_streams(account: IntegrationAccount) -> list[str]:
-    """Streams of the daily full sync: all, or option `full_streams` (OptionsError for a bad stored value)."""
-    return ordered_streams(account.kind, checked_options(account).get("full_streams"))
-
-
-def live_streams(account: IntegrationAccount) -> list[str]:
-    """Streams of the live sync: the kind's defaults, or option `live_streams` (OptionsError for a bad value)."""
-    wanted = checked_options(account).get("live_streams")
-    return ordered_streams(account.kind, LIVE_STREAMS.get(account.kind, ()) if wanted is None else wanted)
-
-
+TASK = "integrations.tasks.run_scheduled_sync"
 def full_sync_cron(account: IntegrationAccount) -> str:
     return f"{account.full_sync_at.minute} {account.full_sync_at.hour} * * *"
 

@@ -51,7 +51,7 @@ def active_summary(run: SyncRun) -> dict[str, Any]:
         "created_at": run.created_at, "started_at": run.started_at, "heartbeat_at": run.heartbeat_at,
         "progress_done": run.progress_done, "progress_total": total,
         "progress_percent": round(100 * run.progress_done / total, 1) if total else None,
-        "phase": (run.details or {}).get("phase", ""),
+        "phase": run.stage or (run.details or {}).get("phase", ""),
     }
 
 

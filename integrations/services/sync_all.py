@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 
 from integrations.choices import ACTIVE_SYNC_STATUSES, SyncMode, SyncStatus, SyncTrigger
 from integrations.models import IntegrationAccount, SyncRun
+from integrations.registry import full_streams, ordered_streams
 from integrations.services.runs import ProgressListener, SyncNotAllowed, execute_run, start_sync
-from integrations.services.schedules import full_streams, ordered_streams
 
 logger = logging.getLogger("integrations")
 

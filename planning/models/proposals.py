@@ -3,13 +3,17 @@
 from django.conf import settings
 from django.db import models
 
+from core.jobs import JobRun
 from planning.choices import ProposalKind, ProposalRunStatus, ProposalStatus
 
 QTY = {"max_digits": 14, "decimal_places": 3}
 
 
-class ProposalRun(models.Model):
-    """One execution of propose_orders: answers "what happened at 04:30 and why" from the admin."""
+class ProposalRun(JobRun):
+    """One execution of propose_orders: answers "what happened at 04:30 and why" from the admin.
+
+    Status, stage, progress, error, task id, timestamps and heartbeat come from :class:`core.jobs.JobRun`.
+    """
 
     status = models.CharField(
         max_length=20, choices=ProposalRunStatus.choices, default=ProposalRunStatus.RUNNING, db_index=True
@@ -20,19 +24,14 @@ class ProposalRun(models.Model):
     planning_date = models.DateField(null=True, blank=True)
     scope = models.JSONField(default=dict, blank=True, help_text="Location ids planned (empty = all active).")
     trigger = models.CharField(max_length=20, default="manual", help_text="manual, schedule, command, api.")
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    error = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-started_at", "-id"]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"Proposal run {self.pk} ({self.get_status_display()})"

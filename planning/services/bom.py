@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
+from core.errors import DomainError
 from planning.choices import BomProblemCode
 from planning.models import BillOfMaterials, BomLine
 from sales.models import Product
@@ -27,20 +28,26 @@ QUANTUM = Decimal("0.001")
 HUNDRED = Decimal("100")
 
 
-class BomError(Exception):
-    pass
+class BomError(DomainError):
+    """A BOM request that cannot be carried out (400)."""
 
 
 class BomCycleError(BomError):
     def __init__(self, path: list[str]) -> None:
         self.path = path
-        super().__init__(f"The BOM structure has a cycle: {' → '.join(path)}. Fix it with POST /bom/validate first.")
+        super().__init__(f"The BOM structure has a cycle: {' → '.join(path)}. Fix it with POST /bom/validate first.",
+                         status=422, code="bom_cycle", extra={"path": path})
 
 
 class BomValidationError(BomError):
     def __init__(self, problems: list[BomProblem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(p.message for p in problems))
+        super().__init__("; ".join(p.message for p in problems), code="bom_invalid")
+
+    def as_dict(self) -> dict:
+        """Every problem's message under ``lines``, and the problems themselves."""
+        return {"lines": [p.message for p in self.problems], "problems": [p.as_dict() for p in self.problems],
+                "code": self.code}
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, DomainError, InvalidInput
 from planning.choices import MOVEMENT_SIGN, MovementKind, StockStatus
 from planning.models import StockBalance, StockBucket, StockMovement
 from sales.models import StockLevel
@@ -36,7 +36,7 @@ ZERO = Decimal("0")
 LOCK_GROUPS_PER_QUERY = 100
 
 
-class LedgerError(Exception):
+class LedgerError(DomainError):
     """Base of ledger refusals; `field` names the request field to point at, when there is one."""
 
     field = "quantity"

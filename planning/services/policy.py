@@ -31,6 +31,8 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from statistics import NormalDist
 
+from core.errors import DomainError
+
 ZERO = Decimal("0")
 QUANTUM = Decimal("0.001")
 Z_90 = Decimal(repr(NormalDist().inv_cdf(0.9)))
@@ -38,13 +40,12 @@ MIN_SERVICE_LEVEL = Decimal("0.5")
 MAX_SERVICE_LEVEL = Decimal("0.9999")
 
 
-class PolicyInputError(ValueError):
-    """An input of the policy is out of range; `field` names it."""
+class PolicyInputError(DomainError, ValueError):
+    """An input of the policy is out of range; `field` names it (400)."""
 
     def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(f"{field_name}: {message}")
-        self.field = field_name
-        self.message = message
+        super().__init__(f"{field_name}: {message}", field=field_name)
+        self.message = message  # the API shows the message under the field, without repeating its name
 
 
 def q3(value: Decimal) -> Decimal:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.errors import DomainError
 from planning.choices import BOARD_COLUMNS, TASK_TRANSITIONS, LotOrigin, MovementKind, TaskStatus
 from planning.models import BillOfMaterials, ProductionTask
 from planning.services.bom import bom_requirements
@@ -19,24 +20,35 @@ from planning.services.settings import SettingsResolver
 from sales.models import Product
 
 
-class TaskError(Exception):
+class TaskError(DomainError):
+    """A production-task request that cannot be carried out (400, pointing at ``status``)."""
+
     field = "status"
 
 
 class IllegalTransition(TaskError):
-    """The task is not in a state from which the requested step is allowed."""
+    """409: the task is not in a state from which the requested step is allowed."""
+
+    status = 409
+    code = "illegal_transition"
+    field = None
 
     def __init__(self, task: ProductionTask, target: str) -> None:
         self.current = task.status
         allowed_from = [s for s, targets in TASK_TRANSITIONS.items() if target in targets]
         super().__init__(
             f"Task {task.pk} is {task.status}; it cannot become {target} "
-            f"(allowed from: {', '.join(allowed_from) or 'no state'})."
+            f"(allowed from: {', '.join(allowed_from) or 'no state'}).",
+            extra={"current_status": task.status},
         )
 
 
 class TaskConflict(TaskError):
-    pass
+    """409: the request conflicts with the task, its product or its BOM."""
+
+    status = 409
+    code = "conflict"
+    field = None
 
 
 ACTION_TARGET = {
@@ -58,6 +70,67 @@ def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+class NotDraft(TaskError):
+    """409: only a draft task can be edited or deleted (an approved one is cancelled instead)."""
+
+    status = 409
+    code = "illegal_transition"
+    field = None
+
+    def __init__(self, task: ProductionTask, verb: str, advice: str = "") -> None:
+        self.current = task.status
+        super().__init__(f"Task {task.pk} is {task.status}; only a draft can be {verb}{advice}.",
+                         extra={"current_status": task.status})
+
+
+# Fields a draft task may change (the rest follow from its status and the board).
+EDITABLE_FIELDS = ("product", "quantity", "location", "due_date", "bom", "notes")
+
+
+def resolve_task_bom(product_id: int, quantity: Decimal, bom: BillOfMaterials | None) -> BillOfMaterials:
+    """The checks every task must pass (quantity > 0; a BOM of the product, the default one when not given)."""
+    if quantity is None or quantity <= 0:
+        raise TaskConflict(f"Quantity must be greater than 0, got {quantity}.")
+    if bom is None:
+        bom = BillOfMaterials.objects.filter(product_id=product_id, is_default=True, is_active=True).first()
+        if bom is None:
+            raise TaskConflict(
+                f"Product {product_id} has no active default BOM; create one at /api/v1/warehouse/bom/ first."
+            )
+    elif bom.product_id != product_id:
+        raise TaskConflict(f"BOM {bom.pk} belongs to product {bom.product_id}, not to product {product_id}.")
+    return bom
+
+
+def check_draft(task: ProductionTask, verb: str = "edited") -> None:
+    """NotDraft unless the task is a draft."""
+    if task.status != TaskStatus.DRAFT:
+        raise NotDraft(task, verb, " (cancel it instead)" if verb == "deleted" else "")
+
+
+@transaction.atomic
+def update_draft_task(task_id: int, changes: dict) -> ProductionTask:
+    """Change a draft task's editable fields (the row locked, so it cannot be approved meanwhile)."""
+    task = ProductionTask.objects.select_for_update().get(pk=task_id)
+    check_draft(task)
+    for name, value in changes.items():
+        if name not in EDITABLE_FIELDS:
+            raise TaskConflict(f"{name} cannot be edited; it follows from the task's status.", field=name)
+        setattr(task, name, value)
+    task.bom = resolve_task_bom(task.product_id, task.quantity, task.bom if "bom" in changes else (
+        task.bom if "product" not in changes else None))
+    task.save()
+    return task
+
+
+@transaction.atomic
+def delete_draft_task(task_id: int) -> None:
+    """Delete a draft task (anything further along is cancelled instead, so its history stays)."""
+    task = ProductionTask.objects.select_for_update().get(pk=task_id)
+    check_draft(task, "deleted")
+    task.delete()
+
+
 def next_board_position(status: str) -> int:
     last = ProductionTask.objects.filter(status=status).aggregate(m=Max("board_position"))["m"]
     return 0 if last is None else last + 1
@@ -76,16 +149,7 @@ def create_task(
     proposal=None,
 ) -> ProductionTask:
     """A draft task at the bottom of the draft column; the product's default BOM unless one is given."""
-    if quantity <= 0:
-        raise TaskConflict(f"Quantity must be greater than 0, got {quantity:f}.")
-    if bom is None:
-        bom = BillOfMaterials.objects.filter(product_id=product_id, is_default=True, is_active=True).first()
-        if bom is None:
-            raise TaskConflict(
-                f"Product {product_id} has no active default BOM; create one at /api/v1/warehouse/bom/ first."
-            )
-    elif bom.product_id != product_id:
-        raise TaskConflict(f"BOM {bom.pk} belongs to product {bom.product_id}, not to product {product_id}.")
+    bom = resolve_task_bom(product_id, quantity, bom)
     return ProductionTask.objects.create(
         product_id=product_id,
         bom=bom,

@@ -26,12 +26,13 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from branches.models import Location
+from core.errors import DomainError
+from core.jobs import RunProgress, enqueue_after_commit, mark_running
 from forecasting.choices import RunStatus
 from forecasting.models import Forecast, ModelRun
 from forecasting.services.queries import succeeded_runs
@@ -72,7 +73,6 @@ from sales.models import Product
 
 logger = logging.getLogger("planning")
 ZERO = Decimal("0")
-PROGRESS_EVERY = 200
 EXTRA_TERMS = ("demand_days", "sigma_protection", "z", "open_supply_ignored", "rounding", "capped",
                "next_review_date")
 PROGRESS_STAGE = "order proposals"
@@ -81,15 +81,20 @@ MAX_RUNS_SEARCHED = 30
 STALE_RUN_DAYS = 2
 
 
-class ProposalError(Exception):
+class ProposalError(DomainError):
+    """The forecast run asked for cannot be planned from (400, pointing at ``run``)."""
+
     field = "run"
 
 
-class ProposalConflict(Exception):
+class ProposalConflict(DomainError):
     """409: the proposal is not open, or approving it cannot be carried out as asked."""
 
+    status = 409
+    code = "illegal_transition"
+
     def __init__(self, message: str, current: str | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, extra={"current_status": current})
         self.current = current
 
 
@@ -221,14 +226,17 @@ def propose_orders(
     run = _resolve_run(run)
     scope_ids = sorted(set(location_ids)) if location_ids is not None else None
     if proposal_run is None:
+        now = timezone.now()
         proposal_run = ProposalRun.objects.create(
             forecast_run=run, scope={"location_ids": scope_ids} if scope_ids is not None else {}, trigger=trigger,
             created_by=user if getattr(user, "is_authenticated", False) else None,
-            status=ProposalRunStatus.RUNNING,
+            status=ProposalRunStatus.RUNNING, started_at=now, heartbeat_at=now,
         )
-    else:
-        ProposalRun.objects.filter(pk=proposal_run.pk).update(status=ProposalRunStatus.RUNNING,
-                                                              started_at=timezone.now())
+    elif not mark_running(proposal_run):
+        raise ProposalConflict(f"Proposal run {proposal_run.pk} is no longer queued; not run again.",
+                               current=ProposalRun.objects.get(pk=proposal_run.pk).status)
+    # The run's row follows progress (and its heartbeat tells the stale sweep the worker is alive).
+    progress = RunProgress(proposal_run, listener=progress)
     summary = ProposalSummary(proposal_run.pk, run.pk if run else None, None)
     try:
         if run is None and latest_succeeded_run() is None:
@@ -351,8 +359,6 @@ def _plan(run: ModelRun | None, scope_ids: list[int] | None, progress, planning_
             total = len(items)
             if progress is not None:
                 progress(PROGRESS_STAGE, done, total)
-            if done % PROGRESS_EVERY == 0:
-                ProposalRun.objects.filter(pk=proposal_run.pk).update(progress_done=done, progress_total=total)
         level += 1
         max_level = max([max_level, *(llc.get(k[1], 0) for k in items)])
 
@@ -557,8 +563,6 @@ def queue_proposal_run(
     The run is checked now (a failed or unknown forecast run is refused here, not in the worker). Two runs
     may overlap: each replaces open proposals in one transaction, so the one that finishes last wins.
     """
-    from django_q.tasks import async_task
-
     run = _resolve_run(run)
     scope_ids = sorted(set(location_ids)) if location_ids is not None else None
     scope: dict = {"location_ids": scope_ids} if scope_ids is not None else {}
@@ -566,11 +570,8 @@ def queue_proposal_run(
         status=ProposalRunStatus.QUEUED, forecast_run=run, planning_date=planning_date, scope=scope,
         trigger="api", created_by=_user(user),
     )
-    # django-q reads Q_CLUSTER once at import; honour a later "sync" override (tests, one-off scripts) too.
-    inline = {"sync": True} if settings.Q_CLUSTER.get("sync") else {}
-    transaction.on_commit(lambda: async_task("planning.tasks.execute_queued_proposal_run", proposal_run.pk,
-                                             task_name=f"proposal-run-{proposal_run.pk}", group="planning",
-                                             **inline))
+    enqueue_after_commit("planning.tasks.execute_queued_proposal_run", proposal_run.pk, run=proposal_run,
+                         task_name=f"proposal-run-{proposal_run.pk}", group="planning")
     return proposal_run
 
 

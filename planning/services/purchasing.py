@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import DomainError
 from planning.choices import PURCHASE_ORDER_TRANSITIONS, LotOrigin, MovementKind, PurchaseOrderStatus
 from planning.models import OrderProposal, PurchaseOrder, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
 from planning.services.ledger import MovementSpec, post_movements
@@ -17,23 +18,28 @@ from planning.services.lots import create_lot, incoming_status
 from sales.models import Product
 
 
-class PurchasingError(Exception):
+class PurchasingError(DomainError):
+    """A purchase-order request that cannot be carried out (400, pointing at ``field``)."""
+
     field = "non_field_errors"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        if field:
-            self.field = field
+    def __init__(self, message: str, field: str | None = None, **kwargs) -> None:
+        super().__init__(message, field=field or None, **kwargs)
 
 
 class IllegalOrderState(PurchasingError):
     """409: the order's current status does not allow the step."""
 
+    status = 409
+    code = "illegal_transition"
+
     def __init__(self, order: PurchaseOrder, action: str, allowed: Sequence[str]) -> None:
         self.current = order.status
         super().__init__(
-            f"Purchase order {order.pk} is {order.status}; cannot {action} it (allowed when: {', '.join(allowed)})."
+            f"Purchase order {order.pk} is {order.status}; cannot {action} it (allowed when: {', '.join(allowed)}).",
+            extra={"current_status": order.status},
         )
+        self.field = None
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,8 @@ class OrderWriteSerializer(serializers.Serializer):
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, allow_null=True)
+    progress = serializers.FloatField(read_only=True, help_text="Percent of the file read (0–100).")
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ImportJob

@@ -16,7 +16,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -51,7 +51,6 @@ from sales.services import analytics
 from sales.services.exports import build_template, export_rows, write_csv, write_xlsx
 from sales.services.file_import import import_file
 from sales.services.import_jobs import (
-    ImportStorageFull,
     ImportTooLarge,
     check_upload_size,
     create_import_job,
@@ -61,7 +60,7 @@ from sales.services.import_jobs import (
     run_import_job,
     runs_in_background,
 )
-from sales.services.orders import upsert_orders
+from sales.services.orders import save_manual_order
 
 
 class _ProtectedDestroyMixin:
@@ -168,21 +167,8 @@ class OrderViewSet(viewsets.ModelViewSet):
     def _write(self, request, instance: Order | None):
         serializer = s.OrderWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        row = serializer.to_service_row()
-        if instance is not None:
-            if instance.account_id is not None:
-                raise Conflict(f"order {instance.external_id!r} is synced from an integration account; change it "
-                               "in the source system.")
-            if row["external_id"] != instance.external_id:
-                raise ValidationError({"external_id": ["the external id of an order cannot change."]})
-        elif Order.objects.filter(account__isnull=True, external_id=row["external_id"]).exists():
-            raise ValidationError({"external_id": [f"order {row['external_id']!r} exists already; update it with "
-                                                   "PUT."]})
-        report = upsert_orders(None, [row])
-        if not report.valid:
-            raise ValidationError({error["column"]: [error["message"]] for error in report.errors})
-        order = self.get_queryset().prefetch_related("lines__product").get(account__isnull=True,
-                                                                            external_id=row["external_id"])
+        order = save_manual_order(serializer.to_service_row(), existing=instance)
+        order = self.get_queryset().prefetch_related("lines__product").get(pk=order.pk)
         return s.OrderDetailSerializer(order).data
 
     def create(self, request, *args, **kwargs):
@@ -285,11 +271,9 @@ class ImportValidateView(APIView):
         except ImportTooLarge as exc:
             return Response({"detail": str(exc), "row": None, "column": ""}, status=413)
         if (upload.size or 0) > inline_max_bytes():
-            try:
-                job = create_import_job(kind=kind, upload=upload, user=request.user, dry_run=True,
-                                        create_missing=params.validated_data["create_missing"])
-            except ImportStorageFull as exc:
-                raise InsufficientStorage(str(exc)) from None
+            # A full disk raises ImportStorageFull, a DomainError the exception handler answers with 507.
+            job = create_import_job(kind=kind, upload=upload, user=request.user, dry_run=True,
+                                    create_missing=params.validated_data["create_missing"])
             enqueue_import_job(job)
             return Response({"job": s.ImportJobSerializer(job).data, "report": None}, status=status.HTTP_202_ACCEPTED)
         report = import_file(upload, kind=kind, name=upload.name or "", dry_run=True,
@@ -299,12 +283,6 @@ class ImportValidateView(APIView):
             return Response({"detail": error["message"], "row": error["row"], "column": error["column"]},
                             status=report.file_status)
         return Response(report.as_dict())
-
-
-class InsufficientStorage(APIException):
-    status_code = status.HTTP_507_INSUFFICIENT_STORAGE
-    default_detail = "There is not enough disk space to store the upload."
-    default_code = "insufficient_storage"
 
 
 class ImportUploadView(APIView):
@@ -340,8 +318,6 @@ class ImportUploadView(APIView):
                                     create_missing=params.validated_data["create_missing"])
         except ImportTooLarge as exc:
             return Response({"detail": str(exc), "row": None, "column": ""}, status=413)
-        except ImportStorageFull as exc:
-            raise InsufficientStorage(str(exc)) from None
         if runs_in_background(job):
             enqueue_import_job(job)
             return Response({"job": s.ImportJobSerializer(job).data, "report": None}, status=status.HTTP_202_ACCEPTED)

@@ -31,7 +31,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from branches.models import Location
+from branches.models import Location, subtree_q
 from sales.choices import OrderStatus
 from sales.filtersets import category_subtree_ids
 from sales.models import DailySale, Order, OrderLine, Product, ProductCategory, StockLevel
@@ -165,7 +165,7 @@ def _daily_sales(filters: AnalyticsFilters) -> QuerySet:
     if filters.currency:
         qs = qs.filter(LocationCurrencies.load().daily_sales_q(filters.currency))
     if filters.location is not None:
-        qs = qs.filter(location__tree_path__startswith=filters.location.tree_path)
+        qs = qs.filter(subtree_q(filters.location, "location"))
     if filters.product is not None:
         qs = qs.filter(product=filters.product)
     if filters.category is not None:
@@ -178,7 +178,7 @@ def _order_lines(filters: AnalyticsFilters) -> QuerySet:
         order__business_date__gte=filters.date_from, order__business_date__lte=filters.date_to
     ).exclude(order__status=OrderStatus.CANCELLED)
     if filters.location is not None:
-        qs = qs.filter(order__location__tree_path__startswith=filters.location.tree_path)
+        qs = qs.filter(subtree_q(filters.location, "order__location"))
     if filters.product is not None:
         qs = qs.filter(product=filters.product)
     if filters.category is not None:
@@ -434,7 +434,7 @@ def _cover(filters: AnalyticsFilters, product: Product) -> dict[str, Any]:
     end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
     snapshots = StockLevel.objects.filter(product=product, as_of__lt=end)
     if filters.location is not None:
-        snapshots = snapshots.filter(location__tree_path__startswith=filters.location.tree_path)
+        snapshots = snapshots.filter(subtree_q(filters.location, "location"))
     latest: dict[int, tuple[dt.datetime, Decimal]] = {}
     for location_id, as_of, on_hand in snapshots.order_by("location_id", "-as_of").values_list(
         "location_id", "as_of", "on_hand"

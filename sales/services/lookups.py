@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from branches.choices import LocationType
 from branches.models import Location
+from core.errors import InvalidInput
 from sales.models import Product
 
 # SQLite allows 999 bound variables per statement in old builds; stay well below it.
@@ -21,8 +22,10 @@ LOOKUP_CHUNK = 500
 STORE_LEVEL_SKU = "ALL"
 
 
-class AmbiguousCode(ValueError):
-    pass
+class AmbiguousCode(InvalidInput, ValueError):
+    """A code names more than one location or product; the caller must say which."""
+
+    code = "ambiguous_code"
 
 
 def create_manual_location(code: str, name: str = "", parent: Location | None = None) -> Location:

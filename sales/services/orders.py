@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Location
+from core.errors import Conflict, InvalidInput
 from core.read_cache import bump_data_version
 from sales.choices import OrderStatus
 from sales.models import Customer, Order, OrderLine, Product, ProductSourceRef
@@ -396,3 +397,40 @@ def upsert_orders(
     except Rollback:
         pass
     return report
+
+
+class OrderRowsInvalid(InvalidInput):
+    """The order sent cannot be stored; every error under its column (400)."""
+
+    code = "order_invalid"
+
+    def __init__(self, errors: list[dict]) -> None:
+        super().__init__("; ".join(f"{e['column']}: {e['message']}" for e in errors))
+        self.errors = errors
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {error["column"]: [error["message"]] for error in self.errors}
+        body["code"] = self.code
+        return body
+
+
+def save_manual_order(row: Mapping[str, Any], *, existing: Order | None = None) -> Order:
+    """Create (``existing`` None) or replace a manual order (no integration account) from one order row.
+
+    The rules of a manual order: an order synced from an account is changed in its source system, not here
+    (409); an order's external id never changes; creating an id that exists already is refused (use the
+    update). The order is then written through the same service the connectors use.
+    """
+    external_id = row["external_id"]
+    if existing is not None:
+        if existing.account_id is not None:
+            raise Conflict(f"order {existing.external_id!r} is synced from an integration account; change it "
+                           "in the source system.")
+        if external_id != existing.external_id:
+            raise InvalidInput("the external id of an order cannot change.", field="external_id")
+    elif Order.objects.filter(account__isnull=True, external_id=external_id).exists():
+        raise InvalidInput(f"order {external_id!r} exists already; update it with PUT.", field="external_id")
+    report = upsert_orders(None, [dict(row)])
+    if not report.valid:
+        raise OrderRowsInvalid(report.errors)
+    return Order.objects.get(account__isnull=True, external_id=external_id)

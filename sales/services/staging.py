@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from core.errors import InvalidInput
+
 
 @dataclass(frozen=True)
 class StageColumn:
@@ -66,8 +68,13 @@ class MergeSpec:
     extra_values: dict[str, object] = field(default_factory=dict)
 
 
-class DuplicateKeys(Exception):
+class DuplicateKeys(InvalidInput):
     """The batch holds the same key more than once."""
+
+    code = "duplicate_keys"
+
+    def __init__(self, message: str = "The batch holds the same key more than once.", **kwargs) -> None:
+        super().__init__(message, **kwargs)
 
 
 def is_postgres() -> bool:

@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from core.errors import InvalidInput
 from sales.choices import ImportKind
 from sales.services.parsing import is_empty
 
@@ -36,7 +37,7 @@ SNIFF_BYTES = 64 * 1024
 csv.field_size_limit(1024 * 1024)
 
 
-class FileFormatError(ValueError):
+class FileFormatError(InvalidInput, ValueError):
     """The file as a whole cannot be read (wrong delimiter, missing columns, not CSV/XLSX, damaged).
 
     `status` is the HTTP status an API answers with when this is all there is to say about a file (422);
@@ -44,9 +45,10 @@ class FileFormatError(ValueError):
     """
 
     status = 422
+    code = "file_format"
 
     def __init__(self, message: str, column: str = "", row: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, field="file")
         self.column = column
         self.row = row
 

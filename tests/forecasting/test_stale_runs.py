@@ -32,6 +32,8 @@ def test_runs_older_than_the_job_limit_are_failed_with_a_message(settings):
 
 
 def test_the_sweep_is_scheduled():
+    from core.jobs import registered_sweeps
     from core.schedules import collect_schedule_specs
 
-    assert any(s.func == "forecasting.tasks.fail_stale_runs" for s in collect_schedule_specs())
+    assert any(s.func == "core.tasks.sweep_stale_runs_task" for s in collect_schedule_specs())
+    assert ModelRun in {sweep.model for sweep in registered_sweeps()}

@@ -22,12 +22,11 @@ pytestmark = pytest.mark.django_db
 
 def test_schedules_run_after_the_daily_syncs_and_register():
     specs = {s.name: s for s in collect_schedule_specs() if s.func.startswith("forecasting.")}
-    assert set(specs) == {"forecasting-nightly", "forecasting-accuracy", "forecasting-stale-runs"}
+    assert set(specs) == {"forecasting-nightly", "forecasting-accuracy"}  # stale runs: core's one sweep
     for spec in specs.values():
         assert callable(getattr(tasks, spec.func.rpartition(".")[2]))
     for name in ("forecasting-nightly", "forecasting-accuracy"):
         assert specs[name].schedule_type == Schedule.CRON and croniter.is_valid(specs[name].cron)
-    assert specs["forecasting-stale-runs"].schedule_type == Schedule.MINUTES
     assert specs["forecasting-nightly"].cron == "30 3 * * *"
     assert specs["forecasting-nightly"].kwargs == {"horizon": 28}
     register_schedules()

@@ -109,7 +109,7 @@ def test_exhausted_5xx_names_account_method_path_status_not_secrets(server):
     assert text.startswith("Acme 1C: GET /api/items answered 500: boom ***")
     assert "after 4 attempt(s)" in text
     assert "tok-123456" not in text and "s3cret-value" not in text
-    assert failure.value.status == 500 and failure.value.path == "/api/items"
+    assert failure.value.upstream_status == 500 and failure.value.path == "/api/items"
 
 
 def test_timeout_and_connection_errors(server):

@@ -1,7 +1,7 @@
 """Run lifecycle: one active run per account+stream (the DB constraint), execution, stale runs, schedules."""
 
 import threading
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +14,6 @@ from integrations.choices import SyncStatus
 from integrations.models import SyncRun
 from integrations.services.runs import (
     SyncNotAllowed,
-    enqueue_due_org_syncs,
     enqueue_sync,
     execute_run,
     mark_stale_runs,
@@ -141,16 +140,13 @@ def test_runs_the_sweep_fails_are_mailed_like_any_failure(onec_account, django_c
     assert len(mailoutbox) == 2
 
 
-def test_daily_org_sync_enqueues_due_accounts(onec_account, make_account):
-    onec_account.full_sync_at = time(2, 0)
-    onec_account.save()
-    make_account("onec", "http://127.0.0.1:1", name="later", full_sync_at=time(5, 0))
-    make_account("onec", "http://127.0.0.1:1", name="off", full_sync_at=time(2, 0), enabled=False)
-    at_two = timezone.now().replace(hour=2, minute=0)
-    started = enqueue_due_org_syncs(at_two)
-    assert [r.account.name for r in started] == ["1C main"]
-    assert started[0].trigger == "schedule"
-    assert enqueue_due_org_syncs(at_two) == []  # already queued: not duplicated
+def test_the_org_structure_is_synced_once_a_day_by_the_full_sync_only(onec_account):
+    from core.schedules import collect_schedule_specs
+    from integrations.services.schedules import account_schedule_specs, full_streams
+
+    assert full_streams(onec_account)[0] == "org"  # places before what happened at them
+    assert not any("org" in spec.name and "account-" not in spec.name for spec in collect_schedule_specs())
+    assert any(spec.name == f"integrations.account-{onec_account.pk}.full" for spec in account_schedule_specs())
 
 
 def test_schedules_registered_idempotently():
@@ -158,4 +154,5 @@ def test_schedules_registered_idempotently():
     counts = register_schedules()
     assert counts["created"] == 0
     names = set(Schedule.objects.values_list("name", flat=True))
-    assert {"sf:integrations.daily_org_sync", "sf:integrations.fail_stale_runs"} <= names
+    assert "sf:core.sweep_stale_runs" in names
+    assert "sf:integrations.daily_org_sync" not in names  # the duplicate hourly org job is gone

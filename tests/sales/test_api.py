@@ -158,3 +158,28 @@ def test_stock_latest_filter_and_drivers(client_for, shop):
     assert clash.status_code == 400 and "date" in clash.json()
     assert DemandDriver.objects.get().is_open is False
     assert Decimal(StockLevel.objects.order_by("as_of").last().on_hand) == 18
+
+
+def test_the_manual_order_rules_live_in_the_service_and_answer_in_the_api(client_for, shop):
+    from integrations.models import IntegrationAccount
+    from sales.services.orders import OrderRowsInvalid, save_manual_order
+
+    client = client_for("integrator")
+    payload = {"external_id": "m-2", "ordered_at": "2026-03-02T10:00:00Z", "location": shop["b1"].pk,
+               "lines": [{"product": shop["p1"].pk, "quantity": "2", "price": "3.00"}]}
+    order_id = client.post("/api/v1/orders/", payload, format="json").json()["id"]
+
+    renamed = client.put(f"/api/v1/orders/{order_id}/", {**payload, "external_id": "m-3"}, format="json")
+    assert renamed.status_code == 400
+    assert renamed.json()["external_id"] == ["the external id of an order cannot change."]
+
+    account = IntegrationAccount.objects.create(kind="onec", name="1C orders", base_url="http://127.0.0.1:1")
+    Order.objects.filter(pk=order_id).update(account=account)
+    synced = client.put(f"/api/v1/orders/{order_id}/", payload, format="json")
+    assert synced.status_code == 409 and "change it in the source system" in synced.json()["detail"]
+
+    with pytest.raises(OrderRowsInvalid) as invalid:
+        save_manual_order({"external_id": "m-4", "ordered_at": "2026-03-02T10:00:00Z", "location": "NOPE",
+                           "lines": []})
+    assert invalid.value.errors and set(invalid.value.as_dict()) >= {"code"}
+    assert not Order.objects.filter(external_id="m-4").exists()

@@ -82,7 +82,7 @@ def test_schedules_follow_account_edits_without_duplicates(db, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         account.delete()
     assert account_schedules(account) == {}
-    assert Schedule.objects.filter(name="sf:integrations.fail_stale_runs").exists()
+    assert Schedule.objects.filter(name="sf:core.sweep_stale_runs").exists()
 
 
 def test_a_live_firing_runs_the_live_streams_inside_the_window_only(sentos_account):

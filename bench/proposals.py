@@ -2,8 +2,8 @@
 
 Run by hand, one bench at a time (it uses its own databases, created and dropped here):
 
-    .venv/bin/python bench/planning.py                              # 20×250 series, SQLite then PostgreSQL
-    .venv/bin/python bench/planning.py --db postgres --sizes 20x250,40x500
+    .venv/bin/python bench/proposals.py                              # 20×250 series, SQLite then PostgreSQL
+    .venv/bin/python bench/proposals.py --db postgres --sizes 20x250,40x500
     BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/sf_plan_bench  (default)
 
 For each database and size (locations × sold products; a fifth of the products are dishes made from two
@@ -20,53 +20,19 @@ It prints seconds, throughput, query counts and ratios to the baselines.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_plan_bench"
-SQLITE_PATH = Path(tempfile.gettempdir()) / "sf_plan_bench.sqlite3"
+from bench_setup import setup_django  # noqa: E402  (bench/ is on the path)
+
 START = date(2026, 3, 2)
 HORIZON = 28
-
-
-def setup_django(db: str) -> None:
-    if db == "sqlite":
-        SQLITE_PATH.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    else:
-        import psycopg
-
-        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-        name = urlsplit(url).path.lstrip("/")
-        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    os.environ.setdefault("ENV_FILE", "/nonexistent")
-    os.environ.setdefault("LOG_LEVEL", "ERROR")
-    if not os.environ.get("CREDENTIALS_KEYS"):
-        from cryptography.fernet import Fernet
-
-        os.environ["CREDENTIALS_KEYS"] = Fernet.generate_key().decode()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def timed(func):
@@ -277,7 +243,7 @@ def main() -> None:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        setup_django(args.db)
+        setup_django(args.db, name="sf_plan_bench")
         for size in args.sizes.split(","):
             n_locations, n_products = (int(x) for x in size.lower().split("x"))
             run_size(args.db, n_locations, n_products)

@@ -1,0 +1,39 @@
+"""What every planning API view module shares: per-action permissions and the 409 with typed data."""
+
+
+from decimal import Decimal
+
+from core.api.exceptions import Conflict
+
+
+class ConflictWithData(Conflict):
+    """A 409 whose body keeps its types (ids stay numbers), unlike APIException's stringified detail."""
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self.detail = data
+
+
+MAX_EXPLODE_QUANTITY = Decimal("1000000000")
+
+
+class ActionPermissionMixin:
+    """Per-action permissions on top of the model permissions (state-changing actions need change_<model>).
+
+    The project's permission class reads `required_permissions` when present; returning None for an action
+    falls back to the ordinary model permissions of the method.
+    """
+
+    action_permissions: dict[str, dict[str, list[str]]] = {}
+
+    @property
+    def required_permissions(self):
+        return self.action_permissions.get(getattr(self, "action", None) or "")
+
+
+def _change(model: str) -> dict[str, list[str]]:
+    return {"POST": [f"planning.change_{model}"], "PUT": [f"planning.change_{model}"]}
+
+
+def _view(model: str) -> dict[str, list[str]]:
+    return {"GET": [f"planning.view_{model}"], "POST": [f"planning.view_{model}"]}
