@@ -214,3 +214,16 @@ def test_admin_starts_a_replay_and_shows_its_result(shop, client, django_user_mo
     assert client.get(f"/admin/planning/replayrun/{run.pk}/items/{item.pk}/chart.png").content[:4] == b"\x89PNG"
     assert client.get(f"/admin/planning/replayrun/{run.pk}/export.xlsx").status_code == 200
     assert client.get("/admin/planning/replayrun/999999/change/").status_code == 404
+
+
+def test_a_replay_left_running_by_a_dead_worker_is_swept(db):
+    from datetime import timedelta
+
+    from core.jobs import sweep_stale_runs, worker_time_limit
+
+    old = timezone.now() - worker_time_limit() - timedelta(minutes=1)
+    run = ReplayRun.objects.create(status="running", date_from="2026-01-01", date_to="2026-01-31")
+    ReplayRun.objects.filter(pk=run.pk).update(started_at=old, heartbeat_at=old, created_at=old)
+    counts = sweep_stale_runs()
+    run.refresh_from_db()
+    assert run.status == "failed" and counts["planning.ReplayRun"] == 1
