@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+import pathlib
 from dataclasses import dataclass
 
 import barcode
@@ -61,6 +62,23 @@ def render_symbol(code: str, symbology: str, image_format: str) -> bytes:
     raise InvalidInput(f"Unknown symbology {symbology!r}; use code128 or qr.", field="symbology")
 
 
+LABEL_FONT = "DejaVuSans"
+
+
+def _label_font() -> str:
+    """DejaVu Sans (shipped inside matplotlib, already a dependency) embedded in the PDF: Cyrillic, Kazakh and
+    Turkish letters print as themselves, which the standard PDF fonts (Latin-1 only) cannot do."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if LABEL_FONT not in pdfmetrics.getRegisteredFontNames():
+        import matplotlib
+
+        path = pathlib.Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+        pdfmetrics.registerFont(TTFont(LABEL_FONT, str(path)))
+    return LABEL_FONT
+
+
 def render_sheet(labels: list[Label], symbology: str, *, columns: int = 3, rows: int = 8) -> bytes:
     """An A4 PDF of labels in a grid (columns × rows per page), each symbol with its title under it."""
     if not labels:
@@ -74,6 +92,7 @@ def render_sheet(labels: list[Label], symbology: str, *, columns: int = 3, rows:
     cell_h = (page_h - 2 * margin) / rows
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     pdf.setTitle("salesforecast labels")
+    font = _label_font()
     per_page = columns * rows
     symbols: dict[str, ImageReader] = {}  # copies of one label share one rendering (and one image in the PDF)
     for index, label in enumerate(labels):
@@ -90,9 +109,8 @@ def render_sheet(labels: list[Label], symbology: str, *, columns: int = 3, rows:
         scale = min(box_w / img_w, box_h / img_h)
         draw_w, draw_h = img_w * scale, img_h * scale
         pdf.drawImage(image, x + (cell_w - draw_w) / 2, y + 7 * mm + (box_h - draw_h) / 2, draw_w, draw_h)
-        pdf.setFont("Helvetica", 7)
-        # The standard PDF fonts cover Latin-1 only; other characters print as '?' rather than break the sheet.
-        title = (label.title or label.code).encode("latin-1", "replace").decode("latin-1")
+        pdf.setFont(font, 7)
+        title = "".join(ch for ch in (label.title or label.code) if ch.isprintable())
         pdf.drawCentredString(x + cell_w / 2, y + 3 * mm, title[:60])
     pdf.showPage()
     pdf.save()

@@ -167,3 +167,15 @@ def test_lots_are_labelled_and_scanned_by_sku_and_number(floor):
         assert decode_png(labels.render_symbol(code, "qr", "png")) == [(code, FORMATS["qr"])]
     with pytest.raises(NotFound, match="LOT:BLANK:NOPE"):
         resolve("LOT:BLANK:NOPE")
+
+
+def test_sheet_titles_print_russian_kazakh_and_turkish_letters():
+    titles = ["Мишка плюшевый", "Қоңыр аю", "Ayıcık ğüşöç"]
+    pdf = labels.render_sheet([labels.Label(f"PT:{n}", t) for n, t in enumerate(titles, 1)], "qr")
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = document[0].get_textpage().get_text_range()
+    finally:
+        document.close()
+    for title in titles:
+        assert title in text
