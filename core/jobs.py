@@ -225,7 +225,11 @@ class RunProgress:
                     and self._write_aside(values)):
                 with transaction.atomic():  # a savepoint: a failed write must not break the caller's transaction
                     type(self.run).objects.filter(pk=self.run.pk).update(**values)
-        except Exception:  # progress is a courtesy; never fail a run over it
+        except Exception as exc:  # progress is a courtesy; never fail a run over it …
+            if _connection_lost(exc):
+                # … unless the run's own database connection is gone: then the run's work is lost too, and
+                # carrying on over a silently reopened connection would hide that. Fail it like any DB loss.
+                raise
             logger.warning("could not record run progress", extra={"run": self.run.pk}, exc_info=True)
         for hook in _progress_hooks:
             hook(self.run)
@@ -258,6 +262,18 @@ class RunProgress:
             self._aside_usable = False
             self.close()
         return written
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """The error says the database connection itself is gone (SQLSTATE class 08 or 57P: terminated, shut down),
+    not that one write failed (a lock, a constraint)."""
+    from django.db import InterfaceError
+
+    if isinstance(exc, InterfaceError):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    state = str(getattr(cause, "sqlstate", "") or "")
+    return state.startswith(("08", "57P"))
 
 
 _progress_hooks: list[Callable[[JobRun], None]] = []

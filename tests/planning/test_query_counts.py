@@ -78,4 +78,4 @@ def test_propose_orders_query_count_does_not_grow_with_items(build):
     small = _propose_queries(build, 3)
     large = _propose_queries(build, 30)
     # Ten times the items: only the bulk INSERT may take another batch (SQLite caps parameters per statement).
-    assert small <= large <= small + 2, (small, large)
+    assert large <= small + 2, (small, large)  # does not grow with items (a few queries may depend on data)
