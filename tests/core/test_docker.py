@@ -40,6 +40,15 @@ def test_every_file_the_dockerfile_copies_exists():
         assert (ROOT / source).exists(), f"Dockerfile copies {source}, which does not exist"
 
 
+def test_the_image_holds_every_installed_app_of_ours_and_the_catalogues(settings):
+    """An app in INSTALLED_APPS that the image lacks stops the container at start-up."""
+    dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
+    copied = {line.split()[1] for line in dockerfile.splitlines() if line.strip().startswith("COPY")}
+    ours = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    missing = sorted((ours | {"locale"}) - copied)
+    assert not missing, f"the Dockerfile does not copy {missing}"
+
+
 def test_runs_as_non_root_with_gunicorn():
     dockerfile = (ROOT / "docker" / "Dockerfile").read_text()
     assert re.search(r"^USER (?!root)\w+", dockerfile, re.M)
