@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from core.errors import DomainError
 from planning.models import ReplayRun
@@ -137,9 +136,3 @@ class ReplayRunAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, self.change_form_template, context)
 
-
-def replay_link(run: ReplayRun | None) -> str:
-    """A link to a replay's page for other screens (the home screen links the latest one)."""
-    if run is None:
-        return ""
-    return format_html('<a href="{}">{}</a>', reverse("admin:planning_replayrun_change", args=[run.pk]), run)

@@ -34,3 +34,17 @@ class ModelPermissionsOrAuthenticated(BasePermission):
             except (AssertionError, AttributeError):
                 return request.method in SAFE_METHODS
         return True
+
+
+class ActionPermissionMixin:
+    """Per-action permissions on top of the model permissions (state-changing actions need change_<model>).
+
+    `ModelPermissionsOrAuthenticated` reads `required_permissions`; returning None for an action falls back to
+    the ordinary model permissions of the method.
+    """
+
+    action_permissions: dict[str, dict[str, list[str]]] = {}
+
+    @property
+    def required_permissions(self):
+        return self.action_permissions.get(getattr(self, "action", None) or "")

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.filters import StrictDjangoFilterBackend
+from core.api.renderers import PNGRenderer
 from core.api.serializers import DetailSerializer
-from forecasting.api.renderers import PNGRenderer
 from forecasting.api.serializers import (
     AccuracyGroupSerializer,
     AccuracyQuerySerializer,

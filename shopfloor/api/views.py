@@ -3,7 +3,6 @@
 Refusals are core.errors raised by the services, mapped to JSON once by core.api.exceptions.
 """
 
-import json
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -11,10 +10,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.permissions import ActionPermissionMixin
+from core.api.renderers import FileRenderer, PNGRenderer
 from shopfloor import filtersets
 from shopfloor.api import serializers as s
 from shopfloor.choices import ImageFormat
@@ -23,44 +24,14 @@ from shopfloor.services import embroidery, labels, scan
 from shopfloor.services.barcodes import Resolved, code_for, resolve
 
 
-class _FileRenderer(BaseRenderer):
-    """Lets clients ask for the file's type in Accept; errors still come back as JSON bodies."""
-
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, bytes | bytearray):
-            return data
-        # An error body (a dict) is answered as JSON, with the type that says so, not as a broken file.
-        response = (renderer_context or {}).get("response")
-        if response is not None:
-            response["Content-Type"] = "application/json"
-        return json.dumps(data).encode()
-
-
-class PNGRenderer(_FileRenderer):
-    media_type = "image/png"
-    format = "png"
-
-
-class SVGRenderer(_FileRenderer):
+class SVGRenderer(FileRenderer):
     media_type = "image/svg+xml"
     format = "svg"
 
 
-class PDFRenderer(_FileRenderer):
+class PDFRenderer(FileRenderer):
     media_type = "application/pdf"
     format = "pdf"
-
-
-class ActionPermissionMixin:
-    """State-changing actions need change_<model>; other actions fall back to the method's model permissions."""
-
-    action_permissions: dict[str, dict[str, list[str]]] = {}
-
-    @property
-    def required_permissions(self):
-        return self.action_permissions.get(getattr(self, "action", None) or "")
 
 
 # --- embroidery -----------------------------------------------------------------------------------------------

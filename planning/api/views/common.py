@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 from core.api.exceptions import Conflict
+from core.api.permissions import ActionPermissionMixin  # noqa: F401  (re-exported for the view modules)
 
 
 class ConflictWithData(Conflict):
@@ -15,20 +16,6 @@ class ConflictWithData(Conflict):
 
 
 MAX_EXPLODE_QUANTITY = Decimal("1000000000")
-
-
-class ActionPermissionMixin:
-    """Per-action permissions on top of the model permissions (state-changing actions need change_<model>).
-
-    The project's permission class reads `required_permissions` when present; returning None for an action
-    falls back to the ordinary model permissions of the method.
-    """
-
-    action_permissions: dict[str, dict[str, list[str]]] = {}
-
-    @property
-    def required_permissions(self):
-        return self.action_permissions.get(getattr(self, "action", None) or "")
 
 
 def _change(model: str) -> dict[str, list[str]]:
