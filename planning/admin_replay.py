@@ -17,9 +17,9 @@ from django.urls import path, reverse
 from core.errors import DomainError
 from planning.models import ReplayRun
 from planning.services.replay import reports
+from planning.services.replay.reports import XLSX_TYPE
 from planning.services.replay.runs import queue_replay, validate_request
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEMS_PER_PAGE = 50
 
 

@@ -17,9 +17,8 @@ from rest_framework.response import Response
 
 from planning.models import ReplayItem, ReplayRun
 from planning.services.replay import reports
+from planning.services.replay.reports import XLSX_TYPE
 from planning.services.replay.runs import queue_replay, validate_request
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ReplayRequestSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from planning.models import ReplayItem, ReplayRun
 
 COLOURS = {"model": "#d9531e", "seasonal_naive": "#1f4e79", "min_max": "#2e7d32", "actual": "#111111",
            "demand": "#bdbdbd"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORECAST_NAMES = {"model": "Policy, model forecast", "seasonal_naive": "Policy, seasonal-naive forecast"}
 
 
