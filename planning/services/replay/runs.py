@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 from core.jobs import JobStatus, RunProgress, enqueue_after_commit, mark_finished, mark_running
-from forecasting.services.errors import NoHistory
+from forecasting.services.errors import InvalidParameter, NoHistory
 from forecasting.services.history import load_history
 from forecasting.services.scope import ForecastScope, as_scope, resolve_scope
 from planning.models import PurchaseOrderLine, ReplayItem, ReplayRun, StockMovement
@@ -86,9 +86,8 @@ def validate_request(*, date_from: object = None, date_to: object = None, locati
                           field="retrain_every_days")
     try:
         scope = resolve_scope(location=location, category=category)
-    except Exception as exc:  # InvalidParameter names the field already
-        field = getattr(exc, "field", None) or "scope"
-        raise ReplayError(str(exc), field=field) from None
+    except InvalidParameter as exc:  # it names the field already; only a programming error passes through
+        raise ReplayError(str(exc), field=exc.field or "scope") from None
     return ReplayRequest(start, end, scope, levels, int(str(retrain)))
 
 
