@@ -41,6 +41,9 @@ class EngineConfig:
     refit: bool = True  # after calibrating, retrain on all history with the chosen rounds
     scale_window: int | None = None  # periods in the per-series scale; None: 28 daily, 26 weekly, 6 monthly
     max_train_periods: int | None = None  # only the most recent periods as training targets
+    # training cells above this are sampled (see LightGBMForecaster._sample_cells): a round costs time linear
+    # in rows, and a global model stops gaining from more rows of the same shapes long before 20k series x 2 years
+    max_train_rows: int | None = 1_500_000
     feed_back_gaps: bool = True  # see LightGBMForecaster._feedback
     stale_after: int | None = None  # periods without any row before a series counts as stopped
     seed: int = 0
@@ -65,6 +68,7 @@ class EngineConfig:
         pos_int("num_rounds", self.num_rounds, allow_none=True)
         pos_int("early_stopping_rounds", self.early_stopping_rounds)
         pos_int("max_train_periods", self.max_train_periods, allow_none=True)
+        pos_int("max_train_rows", self.max_train_rows, allow_none=True)
         pos_int("stale_after", self.stale_after, allow_none=True)
         pos_int("scale_window", self.scale_window, allow_none=True)
         pos_int("num_leaves", self.num_leaves)

@@ -94,6 +94,7 @@ class LightGBMForecaster:
         mask = ~np.isnan(target) & (state.C[:, cols] >= 1) & ~closed_mask(panel, start, len(cols))
         if not mask.any():
             raise EngineError("history: no usable training targets (all unknown or closed)")
+        mask = self._sample_cells(mask, keep_from=len(cols) - H)
         X, scale = self.builder.build(state, cols, mask)
         # one spike over a tiny scale would otherwise be a label in the thousands and teach the model,
         # through the location id, that this series explodes
@@ -171,6 +172,29 @@ class LightGBMForecaster:
         self.seconds["train"] += time.perf_counter() - t0
         self.end = end
         return self
+
+    def _sample_cells(self, mask: np.ndarray, keep_from: int) -> np.ndarray:
+        """At most ``max_train_rows`` training cells: every cell from column ``keep_from`` on, a sample before.
+
+        A boosting round costs time linear in rows, and the float matrix costs memory linear in rows; a
+        global model stops gaining from more rows of the same shapes long before 20,000 series x 2 years
+        (14 M rows). Cells, not series, are sampled, uniformly and with the run's seed, so every series,
+        weekday and season stays in the sample at the same share, and the labels keep their distribution.
+        The last horizon (the calibration window, and the most recent behaviour) is always kept whole.
+        Small panels are untouched.
+        """
+        cap = self.cfg.max_train_rows
+        total = int(mask.sum())
+        if cap is None or total <= cap:
+            return mask
+        keep_from = max(0, keep_from)
+        recent = int(mask[:, keep_from:].sum())
+        older = total - recent
+        share = max(cap - recent, 0) / max(older, 1)
+        rng = np.random.default_rng(self.cfg.seed)
+        sampled = mask.copy()
+        sampled[:, :keep_from] &= rng.random((mask.shape[0], keep_from), dtype=np.float32) < share
+        return sampled
 
     def _choose_methods(
         self, panel: Panel, cut: int, H: int, actual: np.ndarray, pred: np.ndarray, closed: np.ndarray

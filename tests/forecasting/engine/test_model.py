@@ -189,6 +189,7 @@ def test_progress_callback_reports_stages(daily):
         ({"num_threads": 0}, "num_threads"),
         ({"tweedie_variance_power": 2.5}, "tweedie_variance_power"),
         ({"learning_rate": 0}, "learning_rate"),
+        ({"max_train_rows": 0}, "max_train_rows"),
     ],
 )
 def test_bad_parameters_raise_clear_errors(daily, kwargs, match):
@@ -239,3 +240,27 @@ def test_models_stored_before_per_series_choices_still_forecast(daily, trained):
     old["version"] = 1
     with pytest.raises(EngineError, match="format version 1"):
         ForecastModel.from_bytes(gzip.compress(json.dumps(old).encode()))
+
+
+def test_large_panels_train_on_a_sample_of_cells_and_keep_the_last_horizon_whole(daily):
+    """Above ``max_train_rows`` the older cells are sampled (same share for every series), the newest kept."""
+    history, _ = daily
+    panel = build_panel(history)
+    m = LightGBMForecaster(fast_config(max_train_rows=400))
+    mask = np.ones((panel.n, 150), dtype=bool)
+    mask[0, :10] = False  # a late start stays out of the sample
+    sampled = m._sample_cells(mask, keep_from=150 - 14)
+    assert sampled[:, -14:].all()
+    assert not sampled[0, :10].any()
+    assert 400 * 0.8 < sampled.sum() < 400 * 1.2
+    per_series = sampled[:, :136].sum(axis=1)
+    assert per_series.min() > 0  # every series stays in the sample
+    assert np.array_equal(sampled, m._sample_cells(mask, keep_from=150 - 14))  # the run's seed: reproducible
+    assert LightGBMForecaster(fast_config())._sample_cells(mask, 136) is mask  # small panels untouched
+
+
+def test_sampled_training_still_forecasts_every_series(daily):
+    history, future = daily
+    capped = train(history, fast_config(max_train_rows=300))
+    out = predict(capped, history, future)
+    assert out["yhat"].notna().all() and len(out) == 6 * 14
