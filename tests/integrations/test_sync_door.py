@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 from django_q.models import OrmQ
 
@@ -111,3 +113,14 @@ def test_no_entry_point_starts_a_sync_around_the_door():
     gone = ("enqueue_sync", "run_sync_now", "sync_stream_now", "sync_account_all_streams", "sync_all_accounts",
             "enqueue_account_sync")
     assert not [name for name in gone if hasattr(run_steps, name)]
+
+
+def test_a_command_runs_the_run_the_api_queued(onec_server, onec_account):
+    """Before the door, `sync_1c` left a queued run alone ("already queued") and it waited for a worker."""
+    onec_server.items = deep_onec_tree(4, depth=2)
+    [queued] = sync_account(onec_account, "org", trigger="api", background=True)
+    out = io.StringIO()
+    call_command("sync_1c", "--account", onec_account.name, stdout=out, stderr=io.StringIO())
+    run = SyncRun.objects.get(account=onec_account)
+    assert run.pk == queued.run.pk and run.status == SyncStatus.SUCCEEDED, run.error
+    assert f"run #{run.pk}" in out.getvalue() and "already" not in out.getvalue()
