@@ -14,61 +14,23 @@ rendering included, no network) `--repeat` times and prints p50/p95/max in milli
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench_setup import drop_database, setup_django
+from ingest import START, generate, shape  # bench/ingest.py: the same generated rows
 
-
-def _ingest_bench():
-    """bench/ingest.py by path (putting bench/ on sys.path would shadow apps by bench files of the same name)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("sf_bench_ingest", ROOT / "bench" / "ingest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_bench = _ingest_bench()
-DEFAULT_PG_URL, START, generate, shape = _bench.DEFAULT_PG_URL, _bench.START, _bench.generate, _bench.shape
-migrate_in_child_process = _bench.migrate_in_child_process
-
-SQLITE_PATH = Path("/tmp/sf_sales_bench_analytics.sqlite3")
-
-
-def _database(db: str) -> tuple[str, str | None]:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}", None
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL).rsplit("/", 1)[0] + "/sf_sales_bench_analytics"
-    import psycopg
-
-    admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "sf_sales_bench_analytics"')
-        conn.execute('CREATE DATABASE "sf_sales_bench_analytics"')
-    return url, admin
+DATABASE = "sf_sales_bench_analytics"
+# The SQL aggregates are measured, so every request computes (bench/load.py shows the cache).
+SETTINGS = {"ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "false",
+            "THROTTLE_USER": "1000000/min", "API_CACHE_SECONDS": "0"}
 
 
 def run_one(db: str, rows: int, repeat: int) -> None:
-    url, admin = _database(db)
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="salesforecast.settings")
-    for key, value in {"DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 60, "ALLOWED_HOSTS": "testserver",
-                       "ENV_FILE": "/nonexistent", "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "false",
-                       "THROTTLE_USER": "1000000/min",
-                       # The SQL aggregates are measured, so every request computes (bench/load.py shows the cache).
-                       "API_CACHE_SECONDS": "0"}.items():
-        os.environ.setdefault(key, value)
-    import django
-
-    django.setup()
+    # Migrated in a child process (as bench/ingest.py does), so this process holds only the bench.
+    setup_django(db, name=DATABASE, migrate="child", settings=SETTINGS)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from rest_framework.test import APIClient
@@ -77,7 +39,6 @@ def run_one(db: str, rows: int, repeat: int) -> None:
     from sales.models import Product, ProductCategory
     from sales.services.ingest import ingest_daily_sales
 
-    migrate_in_child_process()
     locations, products, days = shape(rows)
     regions = []
     for r in range(5):
@@ -132,13 +93,7 @@ def run_one(db: str, rows: int, repeat: int) -> None:
         p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
         print(f"  {label:<44} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f}", flush=True)
     connection.close()
-    if admin:
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute('DROP DATABASE IF EXISTS "sf_sales_bench_analytics"')
-    else:
-        SQLITE_PATH.unlink(missing_ok=True)
+    drop_database(db, DATABASE)
 
 
 def main() -> None:

@@ -1,9 +1,11 @@
 """How fast forecasting reads its input: ``load_history`` vs the plain ORM way, on ~1M DailySale rows.
 
-Run by hand against a scratch database (never production; it writes and then deletes BENCH-* rows)::
+Run by hand against a scratch database of your own (``--db current``, the default: never production; it writes
+and then deletes BENCH-* rows), or on a fresh bench database (``--db sqlite|postgres``, through bench_setup)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sf_yourname DEBUG=true \\
         .venv/bin/python bench/history_load.py [--locations 100 --products 100 --days 100] [--keep]
+    .venv/bin/python bench/history_load.py --db postgres      # BENCH_PG_URL overrides the server/database
 
 Prints rows, seconds and peak extra memory for each way and the ratio against the ORM baseline measured
 in the same run.
@@ -13,22 +15,31 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesforecast.settings")
+from bench_setup import setup_current_django, setup_django
 
-import django  # noqa: E402
 
-django.setup()
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "current"], default="current",
+                        help="A fresh bench database, or 'current': DATABASE_URL as manage.py sees it.")
+    parser.add_argument("--locations", type=int, default=100)
+    parser.add_argument("--products", type=int, default=100)
+    parser.add_argument("--days", type=int, default=100)
+    parser.add_argument("--keep", action="store_true", help="Leave the BENCH-* rows in the database.")
+    return parser.parse_args()
+
+
+# Django (and its database) before the models are imported below.
+ARGS = parse_args() if __name__ == "__main__" else None
+if ARGS is not None and ARGS.db != "current":
+    setup_django(ARGS.db, name="sf_history_bench")
+else:
+    setup_current_django(migrate="here")
 
 import pandas as pd  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from branches.models import Location  # noqa: E402
@@ -97,13 +108,7 @@ def orm_baseline(loc_ids: list[int]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--locations", type=int, default=100)
-    parser.add_argument("--products", type=int, default=100)
-    parser.add_argument("--days", type=int, default=100)
-    parser.add_argument("--keep", action="store_true", help="Leave the BENCH-* rows in the database.")
-    args = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    args = ARGS
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
     cleanup()
     started = time.perf_counter()

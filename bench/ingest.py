@@ -18,18 +18,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_sales_bench"
-SQLITE_PATH = Path(tempfile.gettempdir()) / "sf_sales_bench.sqlite3"
+from bench_setup import drop_database, setup_django
+
+DATABASE = "sf_sales_bench"
 START = dt.date(2023, 1, 1)
 
 
@@ -63,56 +59,19 @@ def generate(rows: int):
                 emitted += 1
 
 
-MIGRATE = (
-    "import django; django.setup()\n"
-    "from django.db.models.signals import post_migrate\n"
-    "post_migrate.disconnect(dispatch_uid='core.register_schedules')  # a bench needs no schedules\n"
-    "from django.core.management import call_command\n"
-    "call_command('migrate', verbosity=0)\n"
-)
-
-
-def migrate_in_child_process() -> None:
-    """Migrate in a child process, so this process's peak memory is the ingest's, not the migrations'."""
-    subprocess.run([sys.executable, "-c", MIGRATE], check=True, env=os.environ.copy(), cwd=str(ROOT))
-
-
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_one(db: str, rows: int) -> None:
-    if db == "sqlite":
-        SQLITE_PATH.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    else:
-        url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-        name = url.rsplit("/", 1)[1]
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        os.environ["DATABASE_URL"] = url
-        import psycopg
-
-        with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
-    os.environ.setdefault("ENV_FILE", "/nonexistent")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
-    import django
-
-    django.setup()
+    # Migrated in a child process, so this process's peak memory is the ingest's, not the migrations'.
+    setup_django(db, name=DATABASE, migrate="child", settings={"LOG_LEVEL": "WARNING"})
     from django.db import connection, transaction
 
     from branches.models import Location
     from sales.models import DailySale, Product
     from sales.services.ingest import ingest_daily_sales
 
-    migrate_in_child_process()
     locations, products, days = shape(rows)
     for loc in range(locations):
         Location(code=f"L{loc:03d}", name=f"Location {loc}", external_id=f"L{loc:03d}").save()
@@ -207,13 +166,7 @@ def run_one(db: str, rows: int) -> None:
     print(f"  peak RSS: {rss_before:,.0f} MB before our ingest (Django loaded), {rss_after_ours:,.0f} MB "
           f"right after it, {peak_rss_mb():,.0f} MB at the end", flush=True)
     connection.close()
-    if db == "postgres":
-        import psycopg
-
-        with psycopg.connect(admin_url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    else:
-        SQLITE_PATH.unlink(missing_ok=True)
+    drop_database(db, DATABASE)
 
 
 def main() -> None:

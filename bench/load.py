@@ -32,13 +32,11 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import requests
+from bench_setup import ROOT, bench_environment, setup_django
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_load_bench"
+DATABASE = "sf_load_bench"  # kept between runs: the rows are loaded once
 PORT = 8765
 USER_PREFIX = "load-bench-"
 
@@ -58,47 +56,41 @@ READS = [
 SYNC_SHARE = 0.02  # of requests are sync triggers (answered 202 or the running run)
 
 
+# The bench's own settings (on top of bench_setup's): no throttles, plain HTTP, a fixed credentials key.
+SETTINGS = {
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "false",
+    "SESSION_COOKIE_SECURE": "false",
+    "CSRF_COOKIE_SECURE": "false",
+    "THROTTLE_USER": "10000000/min",
+    "THROTTLE_ANON": "10000000/min",
+    "THROTTLE_AUTH": "10000000/min",
+    "LOGIN_FAILURES_PER_ADDRESS": "1000000",
+    "LOG_LEVEL": "WARNING",
+    "CREDENTIALS_KEYS": "Vn1mG0m5w2yC7oQKp3nL8x6yU0z4s9e1r2t3y4u5i6o=",
+}
+
+
 def env_for(url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "SECRET_KEY": "load-bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "SESSION_COOKIE_SECURE": "false",
-        "CSRF_COOKIE_SECURE": "false",
-        "THROTTLE_USER": "10000000/min",
-        "THROTTLE_ANON": "10000000/min",
-        "THROTTLE_AUTH": "10000000/min",
-        "LOGIN_FAILURES_PER_ADDRESS": "1000000",
-        "LOG_LEVEL": "WARNING",
-        "ENV_FILE": "/nonexistent/.env",
-        "CREDENTIALS_KEYS": "Vn1mG0m5w2yC7oQKp3nL8x6yU0z4s9e1r2t3y4u5i6o=",
-    }
+    """The environment of the gunicorn server: the bench's settings on the bench database."""
+    return bench_environment(url, SETTINGS)
 
 
-def prepare(url: str, rows: int, users: int) -> tuple[int, list[str]]:
+def prepare(rows: int, users: int) -> tuple[str, int, list[str]]:
     """Migrate, load rows (once), create one user per simulated user (admin role) and one integration account.
 
-    Returns the account id and an access token per user, minted directly: logging 50 users in would only
-    measure PBKDF2, and one shared user would put every request on the same throttle counter.
+    Returns the database URL, the account id and an access token per user, minted directly: logging 50 users in
+    would only measure PBKDF2, and one shared user would put every request on the same throttle counter.
     """
-    os.environ.update(env_for(url))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
-    import django
-
-    django.setup()
+    url = setup_django("postgres", name=DATABASE, keep=True, settings=SETTINGS)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.core.management import call_command
+    from ingest import generate  # bench/ingest.py
 
-    from bench.ingest import generate
     from integrations.models import IntegrationAccount
     from sales.models import DailySale
     from sales.services.ingest import ingest_daily_sales
 
-    call_command("migrate", verbosity=0)
     have = DailySale.objects.count()
     if have < rows:
         print(f"loading {rows:,} daily sales through the ingest service (have {have:,}) …", flush=True)
@@ -119,7 +111,7 @@ def prepare(url: str, rows: int, users: int) -> tuple[int, list[str]]:
     account, _ = IntegrationAccount.objects.get_or_create(
         name="load-bench 1C", defaults={"kind": "onec", "base_url": "http://127.0.0.1:9/exchange"}
     )
-    return account.pk, tokens
+    return url, account.pk, tokens
 
 
 def start_gunicorn(url: str, workers: int, overrides: dict[str, str]) -> subprocess.Popen:
@@ -256,11 +248,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--phases", default="baseline,cached", help="comma-separated: baseline, cached")
     args = parser.parse_args()
-    url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-    database = url.rsplit("/", 1)[1]
-    subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-                    f"CREATE DATABASE {database}"], capture_output=True)
-    account_id, tokens = prepare(url, args.rows, args.users)
+    url, account_id, tokens = prepare(args.rows, args.users)
     from django.db import connections
 
     connections.close_all()  # the client processes are forked: they must not share the parent's connection

@@ -23,8 +23,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,9 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_setup import ROOT, drop_database, setup_django
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 LEVELS = (Decimal("0.80"), Decimal("0.90"), Decimal("0.95"), Decimal("0.98"))
 
 
@@ -160,17 +159,7 @@ def bench_recruit(weeks: int) -> None:
 
 
 def bench_demo(weeks: int) -> None:
-    path = Path(tempfile.gettempdir()) / "sf_replay_bench.sqlite3"
-    path.unlink(missing_ok=True)
-    os.environ.update({"DATABASE_URL": f"sqlite:///{path}", "DEBUG": "true", "SECRET_KEY": "bench-" + "x" * 60,
-                       "ENV_FILE": "/nonexistent", "LOG_LEVEL": "ERROR"})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "salesforecast.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django("sqlite", name="sf_replay_bench", settings={"DEBUG": "true"})
     from demo.loader import load_demo
     from planning.management.commands.replay_policy import format_table
     from planning.services.replay.runs import run_replay, validate_request
@@ -189,7 +178,7 @@ def bench_demo(weeks: int) -> None:
     print(format_table(run.contenders))
     for note in run.notes:
         print(f"note: {note}")
-    path.unlink(missing_ok=True)
+    drop_database("sqlite", "sf_replay_bench")
 
 
 def main() -> None:
@@ -198,20 +187,17 @@ def main() -> None:
     parser.add_argument("--series", type=int, default=5000)
     parser.add_argument("--weeks", type=int, default=26)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesforecast.settings")
-    if args.only in (None, "scale") or args.only == "recruit":
-        os.environ.setdefault("DEBUG", "true")
-        os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-        os.environ.setdefault("ENV_FILE", "/nonexistent")
-        import django
-
-        django.setup()
+    if args.only == "demo":
+        bench_demo(args.weeks)
+        return
+    # scale and recruit need Django's settings, not its database (an empty one is set up for them)
+    setup_django("sqlite", name="sf_replay_bench_plain", migrate="no", settings={"DEBUG": "true"})
     if args.only in (None, "scale"):
         bench_scale(args.series, args.weeks)
     if args.only in (None, "recruit"):
         bench_recruit(args.weeks)
-    if args.only in (None, "demo"):
-        bench_demo(args.weeks)
+    if args.only is None:  # its own process: Django is bound to one database per process
+        subprocess.run([sys.executable, __file__, "--only", "demo", "--weeks", str(args.weeks)], check=True)
 
 
 if __name__ == "__main__":

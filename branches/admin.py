@@ -9,10 +9,9 @@ from django.db.models import QuerySet
 from django.utils.html import format_html
 
 from branches.choices import BRANCH_TYPES
-from branches.models import BranchLocation, DepartmentLocation, Location, subtree_q
+from branches.models import SYNCED_FIELDS, BranchLocation, DepartmentLocation, Location, subtree_q
 
-SYNCED_READONLY = ("source", "external_id", "parent", "code", "code_tco", "name", "type", "taxpayer_id_number",
-                   "branch", "is_active")
+SYNCED_READONLY = ("source", "external_id", *SYNCED_FIELDS)
 
 
 class ParentFilter(admin.SimpleListFilter):

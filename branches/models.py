@@ -24,6 +24,14 @@ def subtree_q(location: "Location | str", via: str = "") -> Q:
     return Q(**{f"{prefix}tree_path__startswith": path})
 
 
+# What the org feed copies from the source system onto a Location (model field names, in the feed's order): the
+# sync writes them, and on a synced row the admin and the API refuse to change them. The one list; org_sync,
+# the serializer and the admin derive theirs from it.
+SYNCED_FIELDS: tuple[str, ...] = (
+    "parent", "code", "code_tco", "name", "type", "taxpayer_id_number", "branch", "is_active",
+)
+
+
 class LocationQuerySet(models.QuerySet):
     def active(self) -> "LocationQuerySet":
         return self.filter(is_active=True)
@@ -100,18 +108,19 @@ class Location(models.Model):
     def save(self, *args, **kwargs) -> None:
         """Keeps tree_path/depth right for single saves (admin, API); bulk syncs compute them in bulk.
 
-        A parent that would make a cycle is refused before anything is written. An existing node is written
-        once, its path with it (its subtree follows if it moved); a new node needs its id for its path, so its
-        path is written right after the insert, in the same transaction.
+        A parent that would make a cycle is refused before anything is written. Every save is one write: a new
+        node gets its id allocated first (its path contains it) and is inserted with its path; an existing node
+        is written with its path (its subtree follows if it moved).
         """
-        from branches.services.tree import check_parent, move_subtree, path_for
+        from branches.services.tree import allocate_location_ids, check_parent, move_subtree, path_for
 
         check_parent(self)
         with transaction.atomic():
-            if self.pk is None:
-                super().save(*args, **kwargs)
+            if self._state.adding and self.pk is None:
+                (self.pk,) = allocate_location_ids(1)
                 self.tree_path, self.depth = path_for(self)
-                Location.objects.filter(pk=self.pk).update(tree_path=self.tree_path, depth=self.depth)
+                kwargs["force_insert"] = True  # the id is new: no UPDATE attempt before the INSERT
+                super().save(*args, **kwargs)
                 return
             old_path = Location.objects.filter(pk=self.pk).values_list("tree_path", flat=True).first() or ""
             self.tree_path, self.depth = path_for(self)

@@ -3,7 +3,7 @@
     with start_all(dataset) as upstreams:
         accounts = ensure_demo_accounts({name: upstreams.base_url(name) for name in upstreams.servers})
         for account in accounts:
-            sync_account_all_streams(account, "full")   # integrations.services.sync_all
+            sync_account(account, mode="full", trigger="command")   # integrations.services.sync (the one door)
 
 Re-runnable: accounts are found by name and updated (URL, credentials, options), never duplicated. The fakes serve
 without rate limits, so the demo accounts lift the client-side limits (a real Sentos allows ~2 GETs a minute per

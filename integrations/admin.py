@@ -13,12 +13,13 @@ from django.utils.html import format_html, format_html_join
 
 from branches import admin as branches_admin
 from integrations.api.serializers import CREDENTIAL_FIELDS
-from integrations.choices import SyncStream, SyncTrigger
+from integrations.choices import SyncMode, SyncStream, SyncTrigger
 from integrations.models import IntegrationAccount, SyncCursor, SyncRun
 from integrations.registry import streams_for_kind
 from integrations.services.accounts import account_problems, apply_account_changes
 from integrations.services.credentials import get_credentials
-from integrations.services.runs import SyncNotAllowed, enqueue_sync
+from integrations.services.runs import SyncNotAllowed
+from integrations.services.sync import sync_account
 
 RECENT_RUNS = 20  # runs shown on an account's page
 ALL_SECRET_NAMES = sorted({name for names in CREDENTIAL_FIELDS.values() for name in names})
@@ -109,10 +110,11 @@ def _start_syncs(modeladmin, request, accounts, stream: str) -> None:
                                     messages.WARNING)
             continue
         try:
-            run, created = enqueue_sync(account, stream, trigger=SyncTrigger.ADMIN)
+            [started] = sync_account(account, stream, mode=SyncMode.FULL, trigger=SyncTrigger.ADMIN, background=True)
         except SyncNotAllowed as exc:
             modeladmin.message_user(request, str(exc), messages.WARNING)
             continue
+        run, created = started.run, started.created
         url = reverse("admin:integrations_syncrun_change", args=[run.pk])
         text = "queued" if created else f"already {run.status}"
         modeladmin.message_user(request, format_html('{}: {} sync <a href="{}">run #{}</a> {}.',
@@ -120,8 +122,6 @@ def _start_syncs(modeladmin, request, accounts, stream: str) -> None:
 
 
 def _sync_all_streams(modeladmin, request, accounts, mode: str) -> None:
-    from integrations.services.sync_all import enqueue_account_sync
-
     if not request.user.has_perm("integrations.add_syncrun"):
         modeladmin.message_user(request, "Starting a sync needs the integrator role (add sync run permission).",
                                 messages.ERROR)
@@ -130,7 +130,7 @@ def _sync_all_streams(modeladmin, request, accounts, mode: str) -> None:
         if not account.enabled:
             modeladmin.message_user(request, f"{account.name} is disabled; enable it first.", messages.WARNING)
             continue
-        runs = enqueue_account_sync(account, mode, trigger=SyncTrigger.ADMIN)
+        runs = sync_account(account, mode=mode, trigger=SyncTrigger.ADMIN, background=True)
         url = reverse("admin:integrations_syncrun_changelist") + f"?account__id__exact={account.pk}"
         modeladmin.message_user(request, format_html('{}: {} stream(s) queued, run one after another ({}). '
                                                      '<a href="{}">Sync history</a>', account.name, len(runs),

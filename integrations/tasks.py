@@ -8,6 +8,7 @@ from integrations.services import runs
 
 @interruptible
 def run_sync(run_id: int) -> str:
+    """The worker half of the one door (services.sync.sync_account) for a single queued run."""
     run = runs.execute_run(run_id)
     return f"run #{run.pk}: {run.status}"
 
@@ -23,14 +24,14 @@ def run_scheduled_sync(account_id: int, mode: str) -> str:
 
 @interruptible
 def sync_account_streams(account_id: int, mode: str, streams: list[str], trigger: str = "admin") -> str:
-    """Run an account's streams one after another (queued by the admin's "sync all streams now")."""
+    """Run an account's streams one after another (queued by the door for several streams: admin, workbench)."""
     from integrations.models import IntegrationAccount
-    from integrations.services.sync_all import sync_account_all_streams
+    from integrations.services.sync import sync_account
 
     account = IntegrationAccount.objects.filter(pk=account_id).first()
     if account is None:
         return "account deleted"
-    finished = sync_account_all_streams(account, mode, streams=streams, trigger=trigger)
+    finished = [started.run for started in sync_account(account, streams, mode=mode, trigger=trigger)]
     return ", ".join(f"{run.stream} #{run.pk} {run.status}" for run in finished) or "nothing to do"
 
 

@@ -1,9 +1,8 @@
 """Answers in the shapes of the old ERP (a FastAPI service, snake_case JSON), computed by today's services.
 
 Nothing here owns a rule: branches come from `branches`, syncs are started through
-`integrations.services.runs.enqueue_sync` and `integrations.services.sync_all.enqueue_account_sync` (the one door
-to start a sync; when integrations gathers them into one function, only the two calls in `_enqueue` and
-`trigger_all` change), the sync status is read from `integrations.services.status.sync_status`, kanban tasks from
+`integrations.services.sync.sync_account` (the one door to start a sync, in the background), the sync status
+is read from `integrations.services.status.sync_status`, kanban tasks from
 `planning.services.production.kanban_board`, import templates from `sales.services.tabular.LAYOUTS`.
 This module only picks what an old call meant (which account is "the configured 1C account", which stream is
 "sales" for a source) and reshapes the answer.
@@ -22,9 +21,9 @@ from core.errors import Conflict
 from integrations.choices import IntegrationKind, SyncMode, SyncStream, SyncTrigger
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.registry import streams_for_kind
-from integrations.services.runs import SyncNotAllowed, enqueue_sync
+from integrations.services.runs import SyncNotAllowed
 from integrations.services.status import sync_status
-from integrations.services.sync_all import enqueue_account_sync
+from integrations.services.sync import sync_account
 
 MAX_LIMIT = 1000
 
@@ -64,10 +63,10 @@ def configured_onec_account(name: str = "") -> IntegrationAccount:
 def _enqueue(account: IntegrationAccount, stream: str, mode: str, params: dict[str, Any] | None = None
              ) -> dict[str, Any]:
     try:
-        run, created = enqueue_sync(account, stream, mode, SyncTrigger.API, params)
+        [started] = sync_account(account, stream, mode=mode, trigger=SyncTrigger.API, params=params, background=True)
     except SyncNotAllowed as exc:
         raise Conflict(str(exc)) from None
-    return _run_row(run, created)
+    return _run_row(started.run, started.created)
 
 
 def _run_row(run: SyncRun, created: bool) -> dict[str, Any]:
@@ -120,9 +119,8 @@ def trigger_all(mode: str) -> dict[str, Any]:
     mode = SyncMode.FULL if mode == "full" else SyncMode.INCREMENTAL
     rows = []
     for account in IntegrationAccount.objects.filter(enabled=True).order_by("name"):
-        active_before = set(SyncRun.objects.filter(account=account).values_list("pk", flat=True))
-        for run in enqueue_account_sync(account, mode, trigger=SyncTrigger.API):
-            rows.append(_run_row(run, run.pk not in active_before))
+        for started in sync_account(account, mode=mode, trigger=SyncTrigger.API, background=True):
+            rows.append(_run_row(started.run, started.created))
     return {**_started(rows, f"{'Full' if mode == SyncMode.FULL else 'Live'} sync"),
             "mode": "full" if mode == SyncMode.FULL else "live"}
 

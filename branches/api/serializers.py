@@ -1,11 +1,10 @@
 from rest_framework import serializers
 
-from branches.models import Location
+from branches.models import SYNCED_FIELDS, Location
 from core.api.fields import NO_CONTROL_CHARACTERS
 
-# What a sync owns on a synced row: changed in the source system, never here.
-SYNCED_FIELDS = ("external_id", "parent", "code", "code_tco", "name", "type", "taxpayer_id_number", "branch",
-                 "is_active")
+# What a sync owns on a synced row (its identity and the synced fields): changed in the source system, never here.
+SOURCE_OWNED_FIELDS = ("external_id", *SYNCED_FIELDS)
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -27,7 +26,7 @@ class LocationSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         instance = self.instance
         if instance is not None and instance.source_id is not None:
-            changed = [f for f in SYNCED_FIELDS if f in attrs and attrs[f] != getattr(instance, f)]
+            changed = [f for f in SOURCE_OWNED_FIELDS if f in attrs and attrs[f] != getattr(instance, f)]
             if changed:
                 raise serializers.ValidationError({
                     f: [f"{f} of {instance.name!r} is synced from {instance.source.name!r}; change it there, "

@@ -33,12 +33,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.db import connection, transaction
+from django.db import NotSupportedError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from branches.choices import BRANCH_TYPES, LocationType
-from branches.models import Location, subtree_q
+from branches.models import SYNCED_FIELDS, Location, subtree_q
+from branches.services.tree import allocate_location_ids
 from core.errors import Unprocessable
 
 logger = logging.getLogger("branches")
@@ -48,9 +49,8 @@ MAX_WARNINGS = 50  # kept on the run; the counters are always exact
 _TREE_PATH_MAX = Location._meta.get_field("tree_path").max_length
 _TYPE_VALUES = frozenset(LocationType.values)
 
-# Columns compared to decide "unchanged" and written on create/update.
-_SYNCED_FIELDS = ("parent_id", "code", "code_tco", "name", "type", "taxpayer_id_number", "branch_id", "is_active",
-                  "tree_path", "depth")
+# Columns compared to decide "unchanged" and written on create/update: the synced fields, then the path.
+_SYNCED_FIELDS = (*(Location._meta.get_field(name).attname for name in SYNCED_FIELDS), "tree_path", "depth")
 
 
 class OrgFeedError(Unprocessable):
@@ -261,26 +261,10 @@ def _dedupe(nodes: Iterable[OrgNode], result: OrgSyncResult, label: str) -> dict
 
 def _allocate_ids(count: int) -> list[int]:
     """Primary keys for new rows before inserting them, so paths (which contain ids) are computed in one pass."""
-    if count == 0:
-        return []
-    table = Location._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if connection.vendor == "sqlite":
-            # The transaction holds SQLite's write lock (IMMEDIATE), so nobody else can take these ids;
-            # sqlite_sequence keeps AUTOINCREMENT's "never reuse" promise for deleted rows.
-            cursor.execute(
-                f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '  # noqa: S608
-                f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))',
-                [table],
-            )
-            start = cursor.fetchone()[0] + 1
-            return list(range(start, start + count))
-    raise OrgFeedError(f"apply_org_feed supports PostgreSQL and SQLite, not {connection.vendor}.")
+    try:
+        return allocate_location_ids(count)
+    except NotSupportedError:
+        raise OrgFeedError(f"apply_org_feed supports PostgreSQL and SQLite, not {connection.vendor}.") from None
 
 
 def _break_cycles(parent_ext: dict[str, str | None], feed: dict[str, OrgNode], result: OrgSyncResult,

@@ -1,7 +1,7 @@
 """Materialised-path maintenance for the location tree."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import NotSupportedError, connection, transaction
 
 from branches.models import Location, subtree_q
 
@@ -16,6 +16,34 @@ def check_parent(location: Location) -> None:
     if f"/{location.pk}/" in parent_path:
         parent = Location.objects.get(pk=location.parent_id)
         raise ValidationError({"parent": [f"{location} cannot be placed below its own descendant {parent}."]})
+
+
+def allocate_location_ids(count: int) -> list[int]:
+    """Primary keys for new locations before inserting them, so a path (which contains the id) is written with
+    the row: one write per new node, for a single save and a 50,000-node feed alike.
+
+    PostgreSQL: the id column's own sequence. SQLite: past the highest id ever used; safe because every
+    transaction takes SQLite's write lock at BEGIN (IMMEDIATE, see settings), and sqlite_sequence keeps
+    AUTOINCREMENT's "never reuse" promise for deleted rows. Call it inside the transaction that inserts.
+    """
+    if count == 0:
+        return []
+    table = Location._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f'SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), '  # noqa: S608
+                f'COALESCE((SELECT MAX(id) FROM "{table}"), 0))',
+                [table],
+            )
+            start = cursor.fetchone()[0] + 1
+            return list(range(start, start + count))
+    raise NotSupportedError(f"locations need PostgreSQL or SQLite to allocate ids, not {connection.vendor}")
 
 
 def path_for(location: Location) -> tuple[str, int]:

@@ -17,11 +17,11 @@ from integrations.api.serializers import (
     SyncRunSerializer,
     SyncStartedSerializer,
 )
-from integrations.choices import SyncStatus, SyncStream
+from integrations.choices import SyncStatus, SyncStream, SyncTrigger
 from integrations.filtersets import IntegrationAccountFilterSet, SyncRunFilterSet
 from integrations.models import IntegrationAccount, SyncRun
-from integrations.services.runs import enqueue_sync
 from integrations.services.status import sync_status
+from integrations.services.sync import sync_account
 
 
 class IntegrationAccountViewSet(viewsets.ModelViewSet):
@@ -70,10 +70,10 @@ class IntegrationAccountViewSet(viewsets.ModelViewSet):
                 **(request.data if isinstance(request.data, dict) else {})}
         serializer = SyncRequestSerializer(data=data)
         serializer.is_valid(raise_exception=True)
-        run, created = enqueue_sync(account, serializer.validated_data["stream"],
-                                    serializer.validated_data["mode"], trigger="api",
-                                    params=serializer.params or None)
-        body = {"run_id": run.pk, "status": run.status, "created": created,
+        [started] = sync_account(account, serializer.validated_data["stream"], mode=serializer.validated_data["mode"],
+                                 trigger=SyncTrigger.API, params=serializer.params or None, background=True)
+        run = started.run
+        body = {"run_id": run.pk, "status": run.status, "created": started.created,
                 "run_url": request.build_absolute_uri(reverse("syncrun-detail", args=[run.pk]))}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 

@@ -20,7 +20,8 @@ from integrations.choices import SyncMode, SyncStatus, SyncTrigger
 from integrations.management.sync_command import SyncCommand
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.registry import ordered_streams
-from integrations.services.runs import SyncNotAllowed, run_sync_now
+from integrations.services.runs import SyncNotAllowed
+from integrations.services.sync import sync_account
 
 
 def _date(value: str) -> dt.date:
@@ -102,9 +103,12 @@ class StreamSyncCommand(SyncCommand):
             bar.refresh()
 
         try:
-            run, executed = run_sync_now(account, stream, mode, SyncTrigger.COMMAND, params=params or None,
-                                         listener=listener)
-            if not executed:
+            # The one door, inline: a run queued elsewhere is claimed and run here; one running elsewhere is
+            # reported, not waited for.
+            [started] = sync_account(account, stream, mode=mode, trigger=SyncTrigger.COMMAND, params=params or None,
+                                     listener=listener, wait=False)
+            run = started.run
+            if not started.executed:
                 self.stdout.write(self.style.WARNING(
                     f"{account.name}: a {stream} sync is already {run.status} (run #{run.pk}); not starting another."))
                 return None

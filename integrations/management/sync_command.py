@@ -13,7 +13,8 @@ from tqdm import tqdm
 from integrations.choices import SyncMode, SyncStatus, SyncStream, SyncTrigger
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.services.credentials import update_credentials
-from integrations.services.runs import SyncNotAllowed, run_sync_now
+from integrations.services.runs import SyncNotAllowed
+from integrations.services.sync import sync_account
 
 
 class SyncCommand(BaseCommand):
@@ -103,11 +104,14 @@ class SyncCommand(BaseCommand):
             bar.refresh()
 
         try:
-            run, executed = run_sync_now(account, self.stream, options["mode"], SyncTrigger.COMMAND,
-                                         listener=listener)
+            # The one door, inline: a run queued elsewhere is claimed and run here; one running elsewhere is
+            # reported, not waited for.
+            [started] = sync_account(account, self.stream, mode=options["mode"], trigger=SyncTrigger.COMMAND,
+                                     listener=listener, wait=False)
         finally:
             bar.close()
-        if not executed:
+        run = started.run
+        if not started.executed:
             self.stdout.write(self.style.WARNING(
                 f"{account.name}: a {self.stream} sync is already {run.status} (run #{run.pk}); not starting another."))
             return None

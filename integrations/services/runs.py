@@ -1,7 +1,8 @@
-"""Sync run lifecycle: start (at most one active run per account and stream), execute, progress, stale runs.
+"""Sync run lifecycle: claim (at most one active run per account and stream), execute, progress, stale runs.
 
-    run, created = enqueue_sync(account, "org")      # API / admin / schedule: the work runs in django-q2
-    run, created = start_sync(account, "org", trigger=SyncTrigger.COMMAND); execute_run(run.pk)  # inline
+Entry points never call these steps themselves: they go through the one door,
+`integrations.services.sync.sync_account`, which claims with `start_sync` and runs with `execute_run` (inline, or
+in the django-q2 task `integrations.tasks.run_sync`).
 
 The "one queued/running run per account+stream" rule is the database's partial UNIQUE constraint, so it
 holds on SQLite and PostgreSQL alike, across processes: `start_sync` simply tries to insert and, on
@@ -23,7 +24,6 @@ from core.errors import Conflict
 from core.jobs import (
     RunProgress,
     claim_active,
-    enqueue_after_commit,
     mark_running,
     register_stale_sweep,
     sweep_stale_runs,
@@ -72,7 +72,10 @@ def start_sync(
     trigger: str = SyncTrigger.API,
     params: dict[str, Any] | None = None,
 ) -> tuple[SyncRun, bool]:
-    """Create a queued run, or return the account's active run for this stream: (run, created)."""
+    """Create a queued run, or return the account's active run for this stream: (run, created).
+
+    The claim step of the one door (`services.sync.sync_account`); a trigger calls the door, not this.
+    """
     validate_sync_request(account, stream, mode)
     # The constraint one_active_sync_per_account_stream decides; a dead active run (stale heartbeat) is failed
     # on the way, so a trigger never hands back a run whose worker is gone.
@@ -81,21 +84,6 @@ def start_sync(
     if created:
         logger.info("sync run queued", extra={"run_id": run.pk, "account": account.name, "stream": stream,
                                               "mode": mode, "trigger": trigger})
-    return run, created
-
-
-def enqueue_sync(
-    account: IntegrationAccount,
-    stream: str,
-    mode: str = SyncMode.FULL,
-    trigger: str = SyncTrigger.API,
-    params: dict[str, Any] | None = None,
-) -> tuple[SyncRun, bool]:
-    """start_sync, then hand a new run to django-q2 once the surrounding transaction commits."""
-    run, created = start_sync(account, stream, mode, trigger, params)
-    if created:
-        enqueue_after_commit("integrations.tasks.run_sync", run.pk, run=run, task_name=f"sync-run-{run.pk}",
-                             group="integrations")
     return run, created
 
 
@@ -174,17 +162,6 @@ def _finish(run: SyncRun, status: str, *, outcome: SyncOutcome | None = None, er
     if listener is not None:
         listener(run, "finished")
     return run
-
-
-def run_sync_now(account: IntegrationAccount, stream: str, mode: str = SyncMode.FULL,
-                 trigger: str = SyncTrigger.COMMAND, *, params: dict[str, Any] | None = None,
-                 listener: ProgressListener | None = None) -> tuple[SyncRun, bool]:
-    """For commands: start and execute in this process. Returns (run, executed); an active run is not touched
-    (a dead one is failed and replaced by start_sync)."""
-    run, created = start_sync(account, stream, mode, trigger, params)
-    if not created:
-        return run, False
-    return execute_run(run.pk, listener=listener), True
 
 
 def stale_run_message(run: SyncRun) -> str:

@@ -11,7 +11,8 @@ post_save/post_delete signal on IntegrationAccount calls `register_schedules()` 
 the admin or the API moves, adds or removes the account's schedules at once, never duplicating them (schedules
 are keyed by name; stale `sf:` schedules are removed).
 
-The scheduled task runs the account's streams one after another in its worker (`sync_account_all_streams`):
+The scheduled task runs the account's streams one after another in its worker, through the one door
+(`services.sync.sync_account`):
 iiko holds one licence seat per session (the per-account rate limits are shared by every process through Redis
 or the database), and an account's streams never run side by side. Cron cannot say "from 08:30": the task checks
 the exact window again, and a live tick that finds a sync of the account still active is skipped instead of
@@ -153,7 +154,7 @@ def register_account_schedules() -> dict[str, int]:
 def run_scheduled_sync(account_id: int, mode: str, now: dt.datetime | None = None) -> list[Any]:
     """What a schedule fires: the account's full or live streams, one after another, in this worker."""
     from integrations.choices import SyncTrigger
-    from integrations.services.sync_all import sync_account_all_streams
+    from integrations.services.sync import sync_account
 
     account = IntegrationAccount.objects.filter(pk=account_id).first()
     now = now or timezone.now()
@@ -173,4 +174,4 @@ def run_scheduled_sync(account_id: int, mode: str, now: dt.datetime | None = Non
         if not account.full_sync_enabled:
             return []
         streams = full_streams(account)
-    return sync_account_all_streams(account, mode, streams=streams, trigger=SyncTrigger.SCHEDULE)
+    return [started.run for started in sync_account(account, streams, mode=mode, trigger=SyncTrigger.SCHEDULE)]

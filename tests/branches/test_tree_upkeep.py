@@ -30,6 +30,36 @@ def test_new_nodes_get_their_path(chain):
     assert Location.objects.get(pk=leaf.pk).depth == 2
 
 
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+@pytest.mark.parametrize("under", ["root", "parent"])
+def test_creating_a_node_is_one_insert_with_its_path(chain, under):
+    """No insert-then-update: the id is allocated first, so the path goes in with the row."""
+    parent = None if under == "root" else chain[2]
+    with CaptureQueriesContext(connection) as queries:
+        node = Location.objects.create(name="new", code="N", parent=parent)
+    writes = _writes(queries)
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("INSERT"), writes
+    assert len(queries) <= 3 + 2  # id, parent's path, insert (+ savepoint and release)
+    expected = f"{parent.tree_path if parent else '/'}{node.pk}/"
+    stored = Location.objects.get(pk=node.pk)
+    assert (node.tree_path, stored.tree_path, stored.depth) == (expected, expected, 0 if parent is None else 3)
+
+
+def test_new_ids_follow_deleted_ones_without_reuse():
+    """A pre-allocated id is never one a deleted row had (AUTOINCREMENT / the sequence)."""
+    first = Location.objects.create(name="first")
+    gone = Location.objects.create(name="gone")
+    gone_pk = gone.pk
+    gone.delete()
+    after = Location.objects.create(name="after", parent=first)
+    assert after.pk > gone_pk
+    assert after.tree_path == f"/{first.pk}/{after.pk}/"
+
+
 def test_saving_an_existing_node_writes_it_once_with_its_path(chain):
     _, middle, leaf = chain
     other = Location.objects.create(name="other", code="O")

@@ -218,3 +218,30 @@ def test_chart_error_asked_as_png_comes_back_as_json(client_for, world):
     response = client_for("viewer").get(CHART + f"?location={world.store_a.pk}&format=png")
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     assert "product" in response.json()
+
+
+def test_an_engine_refusal_reaches_the_api_as_422_json_not_500(rf):
+    """EngineError is a DomainError: the one exception handler answers it, no view translates it by hand.
+
+    A view that does nothing but call the engine (no try/except) stands for every view whose service lets an
+    engine refusal through.
+    """
+    from rest_framework.response import Response
+    from rest_framework.views import APIView
+
+    from forecasting import engine
+
+    class EngineOnlyView(APIView):
+        authentication_classes: list = []
+        permission_classes: list = []
+
+        def get(self, request):
+            return Response(engine.make_config({"learning_rate": 5}).__dict__)
+
+    response = EngineOnlyView.as_view()(rf.get("/engine-only/"))
+    response.render()
+    assert response.status_code == 422
+    body = json.loads(response.content)
+    assert body["code"] == "engine_error"
+    assert body["learning_rate"] == ["learning_rate: must be in (0, 1]"]
+    assert body["hint"]

@@ -35,8 +35,9 @@ from demo.fakes import BASE_PATHS, IikoFake, OneCFake, default_credentials, serv
 from integrations.choices import SyncStatus
 from integrations.models import IntegrationAccount, SyncCursor, SyncRun
 from integrations.services.credentials import set_credentials
-from integrations.services.runs import STALE_AFTER, mark_stale_runs, run_sync_now, start_sync
+from integrations.services.runs import STALE_AFTER, mark_stale_runs, start_sync
 from sales.models import ImportJob
+from tests.integrations.inline import sync_now
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "fault-test-secret-0xC0FFEE"
@@ -118,7 +119,7 @@ class MisbehavingServer(socketserver.ThreadingTCPServer):
 def test_upstream_that_drops_or_never_answers_fails_the_run_after_retries(behaviour, expected, db):
     with MisbehavingServer(behaviour) as upstream:
         account = onec_account(upstream.url + "/exchange", name=f"1C {behaviour}")
-        run, executed = run_sync_now(account, "org")
+        run, executed = sync_now(account, "org")
     assert executed and run.status == SyncStatus.FAILED
     assert len(upstream.requests) == 3, f"expected 3 attempts at the server, saw {upstream.requests}"
     assert all(line.startswith("GET /exchange/branches?") for line in upstream.requests)
@@ -236,7 +237,7 @@ def test_database_connection_killed_while_paging_fails_the_run_and_the_next_run_
     fake = OneCFakeThatKillsTheDatabase(nodes=first_feed, kill_on_page=2, api_key=SECRET)
     with serve(fake) as server:
         account = onec_account(server.url + BASE_PATHS["onec"], page_size=10, read_timeout=10.0)
-        baseline, _ = run_sync_now(account, "org")
+        baseline, _ = sync_now(account, "org")
         assert baseline.status == SyncStatus.SUCCEEDED, baseline.error
         before = location_state()
 
@@ -246,7 +247,7 @@ def test_database_connection_killed_while_paging_fails_the_run_and_the_next_run_
         # it is due (progress is written at most once a second) and meets the dead connection outside any
         # transaction, the case Django does not recover from by itself.
         fake.delay_next(1.2, path="branches", query={"page": "2"})
-        killed, executed = run_sync_now(account, "org")
+        killed, executed = sync_now(account, "org")
 
         assert fake.killed.is_set() and executed
         killed.refresh_from_db()
@@ -257,7 +258,7 @@ def test_database_connection_killed_while_paging_fails_the_run_and_the_next_run_
         cursor = SyncCursor.objects.filter(account=account, stream="org").first()
         assert cursor is None or cursor.last_run_id != killed.pk
 
-        recovered, _ = run_sync_now(account, "org")
+        recovered, _ = sync_now(account, "org")
         assert recovered.status == SyncStatus.SUCCEEDED, recovered.error
         assert Location.objects.filter(name__endswith="(renamed)", is_active=True).count() == 40
 
@@ -324,7 +325,7 @@ def test_database_connection_killed_while_applying_leaves_nothing_half_written()
         set_credentials(account, default_credentials()["iiko"])
         products_before = Product.objects.count()
         fake.victim_pid = sync_backend_pid()
-        killed, _ = run_sync_now(account, "products")
+        killed, _ = sync_now(account, "products")
 
         assert fake.killed.is_set() and fake.wrote_before_kill, "the run was not killed in the middle of writing"
         assert killed.status == SyncStatus.FAILED, f"the run is {killed.status}: {killed.error}"
@@ -332,7 +333,7 @@ def test_database_connection_killed_while_applying_leaves_nothing_half_written()
         assert Product.objects.count() == products_before and not ProductSourceRef.objects.exists()
         assert not SyncCursor.objects.filter(account=account).exists(), "the cursor moved without its data"
 
-        recovered, _ = run_sync_now(account, "products")
+        recovered, _ = sync_now(account, "products")
         assert recovered.status == SyncStatus.SUCCEEDED, recovered.error
         assert recovered.rows_created > 0 and ProductSourceRef.objects.filter(account=account).count() > 0
         assert SyncCursor.objects.get(account=account, stream="products").last_run_id == recovered.pk
@@ -419,6 +420,6 @@ def test_a_worker_killed_mid_sync_leaves_a_run_that_stale_detection_fails(tmp_pa
         assert "worker stopped responding" in orphan.error and account.name in orphan.error, orphan.error
         assert Location.objects.count() == 0
 
-        fresh, executed = run_sync_now(account, "org")
+        fresh, executed = sync_now(account, "org")
         assert executed and fresh.pk != orphan.pk and fresh.status == SyncStatus.SUCCEEDED, fresh.error
         assert Location.objects.count() == 30

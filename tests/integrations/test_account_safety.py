@@ -21,7 +21,7 @@ from integrations.http import HttpClient
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.safety import UnsafeURL, check_url
 from integrations.services.credentials import get_credentials
-from integrations.services.runs import run_sync_now
+from tests.integrations.inline import sync_now
 from tests.integrations.loopback import Fault, OneCServer
 
 ACCOUNTS = "/api/v1/integrations/accounts/"
@@ -99,7 +99,7 @@ def test_patch_to_an_unsafe_url_is_refused_and_changes_nothing(client_for, onec_
 
 def test_connect_time_guard_refuses_a_stored_loopback_account(onec_account, onec_server, private_hosts_refused):
     """The row was saved while private hosts were allowed; the sync refuses to send anything there now."""
-    run, _ = run_sync_now(onec_account, "org")
+    run, _ = sync_now(onec_account, "org")
     assert run.status == SyncStatus.FAILED
     assert "INTEGRATIONS_ALLOW_PRIVATE_HOSTS" in run.error
     assert onec_server.requests == []
@@ -126,7 +126,7 @@ def test_connect_time_guard_checks_the_resolved_address(onec_server, private_hos
 def test_upstream_error_body_is_quoted_short_and_sanitised(onec_account, onec_server):
     noise = "\x1b[31mSELECT * FROM secrets\x00 " + "A" * 5000 + " TAIL-MARKER"
     onec_server.faults.extend([Fault(status=400, body=noise)])
-    run, _ = run_sync_now(onec_account, "org")
+    run, _ = sync_now(onec_account, "org")
     assert run.status == SyncStatus.FAILED
     assert "TAIL-MARKER" not in run.error
     assert "\x1b" not in run.error and "\x00" not in run.error
@@ -145,7 +145,7 @@ def test_integrator_cannot_move_stored_credentials_to_another_server(client_for,
         assert "entered again" in response.json()["base_url"][0]
         onec_account.refresh_from_db()
         assert urlsplit(onec_account.base_url).port != urlsplit(thief.base_url).port
-        run_sync_now(onec_account, "org")
+        sync_now(onec_account, "org")
         assert thief.requests == []
     finally:
         thief.stop()
@@ -230,7 +230,7 @@ def test_a_bad_stored_options_row_breaks_neither_status_nor_schedules_nor_migrat
 def test_a_sync_of_a_bad_stored_options_row_fails_with_a_clear_error(onec_account):
     IntegrationAccount.objects.filter(pk=onec_account.pk).update(options=[1])
     onec_account.refresh_from_db()
-    run, _ = run_sync_now(onec_account, "org")
+    run, _ = sync_now(onec_account, "org")
     assert run.status == SyncStatus.FAILED
     assert "options" in run.error
     assert SyncRun.objects.filter(pk=run.pk, status=SyncStatus.FAILED).exists()

@@ -11,7 +11,7 @@ from integrations.choices import SyncStatus
 from integrations.connectors.iiko.session import IikoSession
 from integrations.errors import AuthenticationFailed, IntegrationError
 from integrations.models import SyncRun
-from integrations.services.runs import run_sync_now
+from tests.integrations.inline import sync_now
 from tests.integrations.loopback import BILLION_LAUGHS, XXE_PAYLOAD, Fault, sha1
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,10 @@ def domain(iiko_server, make_account):
 
 def test_departments_synced_with_types_inn_and_branch_link(iiko_server, domain, onec_server, onec_account):
     onec_server.items = [{"id": "b1", "parent_id": "0", "code": "000101", "name": "Branch 101"}]
-    assert run_sync_now(onec_account, "org")[0].status == SyncStatus.SUCCEEDED
+    assert sync_now(onec_account, "org")[0].status == SyncStatus.SUCCEEDED
     account = domain(departments=DEPARTMENTS)
 
-    run, _ = run_sync_now(account, "org")
+    run, _ = sync_now(account, "org")
 
     assert run.status == SyncStatus.SUCCEEDED, run.error
     assert run.rows_created == 5
@@ -61,13 +61,13 @@ def test_departments_synced_with_types_inn_and_branch_link(iiko_server, domain, 
 
 def test_branch_feed_after_departments_links_them_too(domain, onec_server, onec_account):
     account = domain(departments=DEPARTMENTS)
-    run_sync_now(account, "org")
+    sync_now(account, "org")
     assert Location.objects.get(external_id="c3").branch is None
     onec_server.items = [{"id": "b1", "parent_id": "0", "code": "000101", "name": "Branch 101"}]
-    run_sync_now(onec_account, "org")
+    sync_now(onec_account, "org")
     assert Location.objects.get(external_id="c3").branch.external_id == "b1"
     onec_server.items = []
-    run_sync_now(onec_account, "org")
+    sync_now(onec_account, "org")
     assert Location.objects.get(external_id="c3").branch is None  # the branch left the feed
 
 
@@ -90,7 +90,7 @@ def test_wrong_password_fails_clearly_and_exits_non_zero(iiko_server, domain):
 ])
 def test_unsafe_or_malformed_xml_is_refused_and_the_token_released(iiko_server, domain, body, expected):
     account = domain(body=body)
-    run, _ = run_sync_now(account, "org")
+    run, _ = sync_now(account, "org")
     assert run.status == SyncStatus.FAILED
     assert expected in run.error and "iiko Moscow" in run.error and "/corporation/departments" in run.error
     assert "root:" not in run.error and "lollol" not in run.error

@@ -8,14 +8,14 @@ from django.core.management import CommandError, call_command
 from branches.models import Location
 from integrations.choices import SyncStatus
 from integrations.models import IntegrationAccount, SyncRun
-from integrations.services.runs import run_sync_now
+from tests.integrations.inline import sync_now
 from tests.integrations.loopback import ZERO_GUID, Fault, deep_onec_tree
 
 pytestmark = pytest.mark.django_db
 
 
 def _sync(account):
-    run, executed = run_sync_now(account, "org")
+    run, executed = sync_now(account, "org")
     assert executed
     return run
 

@@ -14,11 +14,11 @@ from integrations.choices import SyncStatus
 from integrations.models import SyncRun
 from integrations.services.runs import (
     SyncNotAllowed,
-    enqueue_sync,
     execute_run,
     mark_stale_runs,
     start_sync,
 )
+from integrations.services.sync import sync_account
 from tests.integrations.loopback import deep_onec_tree
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,8 @@ def test_enqueue_runs_in_django_q_after_commit(onec_server, onec_account, settin
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     onec_server.items = deep_onec_tree(12, depth=4)
     with django_capture_on_commit_callbacks(execute=True):
-        run, created = enqueue_sync(onec_account, "org")
+        [started] = sync_account(onec_account, "org", trigger="api", background=True)
+        run, created = started.run, started.created
         assert SyncRun.objects.get(pk=run.pk).status == SyncStatus.QUEUED  # nothing ran before commit
     run.refresh_from_db()
     assert created and run.status == SyncStatus.SUCCEEDED, run.error

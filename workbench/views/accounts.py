@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from integrations.choices import SyncTrigger
+from integrations.choices import SyncMode, SyncTrigger
 from integrations.models import IntegrationAccount, SyncRun
 from integrations.registry import streams_for_kind
+from integrations.services.sync import sync_account
 from workbench.services.home import stream_health
 from workbench.views.common import admin_context
 
@@ -40,8 +41,6 @@ def accounts(request: HttpRequest) -> HttpResponse:
 
 def sync_now(request: HttpRequest, account_id: int) -> HttpResponse:
     """POST: queue every stream of the account (incremental), as the admin action does."""
-    from integrations.services.sync_all import enqueue_account_sync
-
     if request.method != "POST":
         return HttpResponseRedirect(reverse("workbench:accounts"))
     if not request.user.has_perm("integrations.add_syncrun"):
@@ -52,7 +51,7 @@ def sync_now(request: HttpRequest, account_id: int) -> HttpResponse:
     if not account.enabled:
         messages.warning(request, _("%(name)s is disabled; enable it first.") % {"name": account.name})
     else:
-        runs = enqueue_account_sync(account, "incremental", trigger=SyncTrigger.ADMIN)
+        runs = sync_account(account, mode=SyncMode.INCREMENTAL, trigger=SyncTrigger.ADMIN, background=True)
         url = reverse("admin:integrations_syncrun_changelist") + f"?account={account.pk}"
         messages.success(request, format_html(
             '{} <a href="{}">{}</a>', _("%(name)s: %(n)s stream(s) queued.") % {"name": account.name, "n": len(runs)},

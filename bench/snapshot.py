@@ -2,16 +2,16 @@
 
 Run by hand, one bench at a time (it owns the databases it names)::
 
-    .venv/bin/python bench/monitoring.py                      # PostgreSQL and SQLite
-    .venv/bin/python bench/monitoring.py --engine postgres    # or sqlite
-    .venv/bin/python bench/monitoring.py --large 200000       # a smaller "large" set
+    .venv/bin/python bench/snapshot.py                      # PostgreSQL and SQLite
+    .venv/bin/python bench/snapshot.py --engine postgres    # or sqlite
+    .venv/bin/python bench/snapshot.py --large 200000       # a smaller "large" set
 
-For each engine it migrates a fresh bench database (PostgreSQL: BENCH_PG_URL, default sf_mon_bench; SQLite:
-a file under var/), loads a world of 200 stores (+10 regions), 5,000 products and N daily sales with COPY
-(PostgreSQL) or executemany (SQLite), then times `build_snapshot()` (one cold run, then the median of five)
-and counts its queries. It does so at 10,000 and at the large size, so the two query counts can be compared,
-and prints a baseline measured in the same run: one GROUP BY over every daily sale (what the naive "last sales
-day per location" would cost on its own).
+For each engine it migrates a fresh bench database through bench_setup (PostgreSQL: BENCH_PG_URL, default
+sf_mon_bench; SQLite: a file in the temp directory), loads a world of 200 stores (+10 regions), 5,000 products
+and N daily sales with COPY (PostgreSQL) or executemany (SQLite), then times `build_snapshot()` (one cold run,
+then the median of five) and counts its queries. It does so at 10,000 and at the large size, so the two query
+counts can be compared, and prints a baseline measured in the same run: one GROUP BY over every daily sale (what
+the naive "last sales day per location" would cost on its own).
 
 The fact tables scale together: N daily sales = series × 250 days (4,000 series at 1M: 20 products sold daily
 per store), the latest forecast run has 28 days per series (plus an older run of the same size), the accuracy
@@ -29,27 +29,11 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/sf_mon_bench"
-SQLITE_PATH = ROOT / "var" / "bench-monitoring.sqlite3"
+from bench_setup import ROOT, setup_django
+
+DATABASE = "sf_mon_bench"
 STORES, REGIONS, PRODUCTS, CATEGORIES, DAYS = 200, 10, 5_000, 50, 250
-
-
-def env_for(url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "salesforecast.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "monitoring-bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "localhost",
-        "LOG_LEVEL": "WARNING",
-        "ENV_FILE": "/nonexistent/.env",
-        "CREDENTIALS_KEYS": "Vn1mG0m5w2yC7oQKp3nL8x6yU0z4s9e1r2t3y4u5i6o=",
-    }
 
 
 # ---------------------------------------------------------------------------------------------- loading
@@ -372,14 +356,10 @@ def section_times() -> list[tuple[str, float, int]]:
 
 
 def run_engine(engine: str, large: int) -> None:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(engine, name=DATABASE, settings={"LOG_LEVEL": "WARNING"})
     from django.db import connection, transaction
 
     print(f"== {engine}: {connection.settings_dict['NAME']}", flush=True)
-    call_command("migrate", verbosity=0)
     results = []
     for size in (10_000, large):
         clear()
@@ -421,23 +401,10 @@ def main() -> None:
     if args.child:
         run_engine(args.engine, args.large)
         return
-    pg_url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
-    engines = ["postgres", "sqlite"] if args.engine == "both" else [args.engine]
-    for engine in engines:
-        if engine == "postgres":
-            name = pg_url.rsplit("/", 1)[1]
-            admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
-            subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {name}"], check=True)
-            subprocess.run(["psql", admin_url, "-qc", f"CREATE DATABASE {name}"], check=True)
-            url = pg_url
-        else:
-            SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-            url = f"sqlite:///{SQLITE_PATH}"
+    for engine in ["postgres", "sqlite"] if args.engine == "both" else [args.engine]:
         # One process per engine: Django's settings are fixed once per process.
         subprocess.run([sys.executable, __file__, "--child", "--engine", engine, "--large", str(args.large)],
-                       env=env_for(url), check=True, cwd=ROOT)
+                       check=True, cwd=ROOT)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"(measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores; load average {load}: the "
           "machine is shared, so absolute times vary between runs; the query counts do not)")

@@ -2,8 +2,8 @@
 
 Run after `bin/demo` (the demo data set in db.sqlite3, or DATABASE_URL), by hand, never in CI::
 
-    .venv/bin/python bench/workbench.py            # home, review queue, board, accounts
-    .venv/bin/python bench/workbench.py --runs 20
+    .venv/bin/python bench/screens.py            # home, review queue, board, accounts
+    .venv/bin/python bench/screens.py --runs 20
 
 Each page is requested through Django's test client as a superuser: one warm-up, then the median and the
 worst of N runs, with the number of SQL queries. The target for the home screen is under 300 ms on the
@@ -13,14 +13,12 @@ demo data set.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench_setup import setup_current_django
+
 PAGES = [("home", "admin:index"), ("review queue", "workbench:queue"), ("board", "workbench:kanban"),
          ("accounts", "workbench:accounts")]
 
@@ -29,12 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "salesforecast.settings")
-    os.environ.setdefault("DEBUG", "true")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+    setup_current_django(settings={"DEBUG": "true"})  # the demo's database, as bin/demo left it
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
