@@ -104,13 +104,52 @@ def _weekday_profiles(panel: Panel, origin: int, weeks: int = 8) -> np.ndarray:
     return prof
 
 
+TREND_BAND = (0.5, 2.0)  # a borrowed trend never more than halves or doubles a cold start's level
+
+
+def _trend_ratios(panel: Panel, origin: int) -> np.ndarray:
+    """(n,) growth per ``window`` periods of every series: mean of the last window / the window before; NaN if unknown.
+
+    The window is four weeks (daily) or four periods; a robust, two-point trend is all a donor can lend a
+    series too young to show its own.
+    """
+    w = 28 if panel.freq.kind == "D" else 4
+    if origin < 2 * w:
+        return np.full(panel.n, np.nan)
+    y = panel.y[:, origin - 2 * w : origin].astype(np.float64)
+    known = ~np.isnan(y)
+    total = np.where(known, y, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        before = total[:, :w].sum(axis=1) / known[:, :w].sum(axis=1)
+        after = total[:, w:].sum(axis=1) / known[:, w:].sum(axis=1)
+        ratio = after / before
+    return np.where(np.isfinite(ratio) & (before > 0), ratio, np.nan)
+
+
+def _borrow(panel: Panel, cold: np.ndarray, donors_ok: np.ndarray, values: np.ndarray, default: np.ndarray,
+            reduce) -> np.ndarray:
+    """Per cold row, ``reduce`` over the donors sharing its product, else category, else location, else all."""
+    chosen = np.tile(default, (panel.n, 1)) if default.ndim else np.full(panel.n, float(default))
+    frame = panel.series.reset_index(drop=True)
+    for key in ("location", "category", "product"):  # later keys override: product wins
+        codes = pd.factorize(frame[key])[0]
+        for code in np.unique(codes[cold]):
+            donors = donors_ok & (codes == code)
+            if donors.any():
+                chosen[cold & (codes == code)] = reduce(values[donors])
+    return chosen
+
+
 def cold_start_forecast(
     panel: Panel, origin: int, steps: int, cold: np.ndarray, mature: np.ndarray
 ) -> np.ndarray:
-    """Forecasts (n, steps) for the ``cold`` rows: own mean level x a borrowed weekday profile.
+    """Forecasts (n, steps) for the ``cold`` rows: own level x a borrowed weekday profile x a borrowed trend.
 
     The profile is the mean profile of ``mature`` series sharing the product, else the category, else
     the location, else of all mature series; flat for non-daily data or when nothing can be borrowed.
+    The trend is the median four-week growth of the same donors (median: one promotion among the donors
+    must not lend its jump), applied from the middle of the cold series' own history, whose mean is its
+    level, and bounded by ``TREND_BAND`` over the whole horizon.
     """
     out = np.zeros((panel.n, steps))
     if not cold.any():
@@ -121,17 +160,8 @@ def cold_start_forecast(
     if panel.freq.kind == "D":
         own = _weekday_profiles(panel, origin)
         ok = mature & np.isfinite(own).all(axis=1)
-        frame = panel.series.reset_index(drop=True)
         overall = np.nanmean(own[ok], axis=0) if ok.any() else np.ones(7)
-        chosen = np.tile(overall, (panel.n, 1))
-        for key in ("location", "category", "product"):  # later keys override: product wins
-            codes = pd.factorize(frame[key])[0]
-            for code in np.unique(codes[cold]):
-                donors = ok & (codes == code)
-                if donors.any():
-                    rows = cold & (codes == code)
-                    chosen[rows] = np.nanmean(own[donors], axis=0)
-        prof = chosen
+        prof = _borrow(panel, cold, ok, own, overall, lambda v: np.nanmean(v, axis=0))
     known = ~np.isnan(y)
     observed_dow = panel.dates[:origin].day_of_week.to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -140,7 +170,17 @@ def cold_start_forecast(
         seen = np.where(known, prof[:, observed_dow], 0.0).sum(axis=1) / np.maximum(known.sum(axis=1), 1)
         # only once a whole season was seen: one Sunday says little about the week
         lvl = np.where((seen > 0) & (known.sum(axis=1) >= panel.freq.season), lvl / seen, lvl)
+    ratios = _trend_ratios(panel, origin)
+    trend_ok = mature & np.isfinite(ratios)
+    overall_trend = np.array(float(np.median(ratios[trend_ok])) if trend_ok.any() else 1.0)
+    trend = _borrow(panel, cold, trend_ok, ratios, overall_trend, lambda v: float(np.median(v)))
+    window = 28 if panel.freq.kind == "D" else 4
+    first = np.where(known.any(axis=1), known.argmax(axis=1), origin - 1)
+    age_mid = (origin - first) / 2.0  # the level is the mean of the cold history, centred here
+    reach = (age_mid[:, None] + np.arange(1, steps + 1)[None, :]) / window
+    with np.errstate(invalid="ignore", over="ignore"):
+        growth = np.clip(np.power(np.clip(trend, 1e-3, None)[:, None], reach), *TREND_BAND)
     fdow = dates.day_of_week.to_numpy() if panel.freq.kind == "D" else np.zeros(steps, dtype=int)
     shape = prof[:, fdow] if panel.freq.kind == "D" else np.ones((panel.n, steps))
-    out[cold] = (lvl[:, None] * shape)[cold]
+    out[cold] = (lvl[:, None] * shape * growth)[cold]
     return np.nan_to_num(out, nan=0.0)

@@ -190,3 +190,32 @@ def test_thread_count_changes_results_only_by_floating_point_noise(daily):
     np.testing.assert_allclose(one["yhat"], two["yhat"], rtol=1e-3, atol=1e-3)
     again = predict(train(history, fast_config(num_threads=2)), history, future)
     np.testing.assert_array_equal(two["yhat"], again["yhat"])
+
+
+def _cold_panel(donor_growth: float, days: int = 120):
+    """Three mature series of product A growing by ``donor_growth`` per 4 weeks, one 14-day-old series of A."""
+    dates = pd.date_range("2024-01-01", periods=days)
+    t = np.arange(days)
+    frames = [
+        pd.DataFrame({"location": f"S{i}", "product": "A", "date": dates,
+                      "y": (20 + 5 * i) * donor_growth ** (t / 28) * DOW[dates.day_of_week]})
+        for i in range(3)
+    ]
+    frames.append(pd.DataFrame({"location": "new", "product": "A", "date": dates[-14:],
+                                "y": 30 * DOW[dates[-14:].day_of_week]}))
+    panel = build_panel(pd.concat(frames, ignore_index=True), horizon=28)
+    cold = (panel.series["location"] == "new").to_numpy()
+    return panel, cold
+
+
+@pytest.mark.parametrize("growth, lo, hi", [(1.0, 0.97, 1.03), (1.2, 1.1, 1.35), (10.0, 1.0, 2.0001)])
+def test_cold_start_borrows_its_donors_trend_within_a_band(growth, lo, hi):
+    from forecasting.engine.guards import cold_start_forecast
+
+    panel, cold = _cold_panel(growth)
+    out = cold_start_forecast(panel, panel.T, 28, cold, ~cold)[cold][0]
+    first, last = out[:7].sum(), out[-7:].sum()
+    assert lo <= last / first <= hi
+    # never more than doubles the series' own level over the horizon, however fast the donors grow
+    own = panel.y[cold][0, -14:].mean()
+    assert out.mean() <= 2.0 * own * 1.05
