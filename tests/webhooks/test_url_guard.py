@@ -58,8 +58,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("url, reason", REFUSED)
-def test_api_refuses_private_and_link_local_endpoints_naming_the_field(client_for, dns, private_hosts_refused,
-                                                                       url, reason):
+def test_api_refuses_private_and_link_local_endpoints_naming_the_field(
+    client_for, dns, private_hosts_refused, url, reason
+):
     dns["hooks.loopback.test"] = "127.0.0.1"
     response = client_for("admin").post(ENDPOINTS, {"name": "x", "url": url, "secret": SECRET}, format="json")
     assert response.status_code == 400, response.content
@@ -72,8 +73,9 @@ def test_api_refuses_private_and_link_local_endpoints_naming_the_field(client_fo
 
 def test_link_local_is_refused_even_where_private_hosts_are_allowed(client_for, settings):
     settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS = True
-    response = client_for("admin").post(ENDPOINTS, {"name": "x", "url": "https://169.254.169.254/", "secret": SECRET},
-                                        format="json")
+    response = client_for("admin").post(
+        ENDPOINTS, {"name": "x", "url": "https://169.254.169.254/", "secret": SECRET}, format="json"
+    )
     assert response.status_code == 400 and "link-local" in response.json()["url"][0]
 
 
@@ -103,14 +105,17 @@ def test_the_services_refuse_too(private_hosts_refused):
 
 def test_admin_form_refuses_a_loopback_endpoint_with_the_reason(client, admin_user, private_hosts_refused):
     client.force_login(admin_user)
-    page = client.post("/admin/webhooks/webhookendpoint/add/", {
-        "name": "loop", "url": "https://127.0.0.1:9000/hook", "secret": SECRET, "is_active": "on"})
+    page = client.post(
+        "/admin/webhooks/webhookendpoint/add/",
+        {"name": "loop", "url": "https://127.0.0.1:9000/hook", "secret": SECRET, "is_active": "on"},
+    )
     assert page.status_code == 200
     assert "127.0.0.1 is a loopback address" in page.content.decode()
     assert not WebhookEndpoint.objects.exists()
 
 
 # --- at delivery time ---------------------------------------------------------------------------------------------
+
 
 def test_a_stored_loopback_endpoint_gets_nothing_once_private_hosts_are_refused(endpoint, emit, httpserver, settings):
     """Saved while allowed; delivery checks again under today's settings and sends nothing."""
@@ -140,7 +145,8 @@ def test_a_name_that_resolves_to_loopback_at_delivery_is_refused_after_resolutio
 
 def test_redirects_are_not_followed(endpoint, emit, httpserver):
     httpserver.expect_request("/hook").respond_with_data(
-        "", status=307, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+        "", status=307, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+    )
     [delivery_id] = emit("alert.opened", {"alert_id": 2})
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     assert (delivery.status, delivery.response_status) == ("retrying", 307)
