@@ -5,6 +5,8 @@ Run by hand (one bench at a time; it owns the database named by BENCH_PG_URL):
     .venv/bin/python bench/load.py                     # 1M rows, 50 users (1–2 s think time), 60 s per phase
     .venv/bin/python bench/load.py --think 0           # closed loop: every user fires again at once
     .venv/bin/python bench/load.py --rows 100000 --users 20 --seconds 20 --phases cached
+    BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/bench14 .venv/bin/python bench/load.py --think 0 \
+        --redis-url redis://127.0.0.1:6379/9       # the "cached" phase as deployed in docker/: Redis cache + broker
 
 It (1) migrates the bench database and loads the rows through the real ingest service (once; reused when
 present), (2) for each phase starts gunicorn on 127.0.0.1 with production-like settings, (3) runs the users in
@@ -12,7 +14,8 @@ separate client processes (threads within each): each user loops over the main r
 occasional sync trigger, waiting a think time between requests as a person at a dashboard does, (4) prints
 requests/s, p50/p95/p99 per endpoint and overall, and the error count. The phases are the baseline (memory
 cache per process, no read cache, as before the read cache; permission sets are cached in both phases) and
-"cached" (as deployed: shared database cache, dashboard aggregates cached); the ratios between them are printed
+"cached" (as deployed: the shared cache — Redis with `--redis-url`, else the database cache table —, dashboard
+aggregates cached); the ratios between them are printed
 at the end. A gunicorn start's first seconds are measured too (no hidden warm-up; the first reads of the cached
 phase are misses).
 
@@ -237,12 +240,13 @@ def report(title: str, latencies: dict[str, list[float]], errors: dict[str, int]
             "p99": percentile(reads, .99), "errors": sum(errors.values())}
 
 
-PHASES = {
-    # As before the read cache: per-process memory cache, no answer cached (permission sets are cached in both).
-    "baseline": {"CACHE_URL": "locmemcache://", "API_CACHE_SECONDS": "0"},
-    # As deployed: the shared database cache and cached dashboard aggregates.
-    "cached": {},
-}
+def phases(redis_url: str) -> dict[str, dict[str, str]]:
+    return {
+        # As before the read cache: per-process memory cache, no answer cached (permission sets are cached in both).
+        "baseline": {"CACHE_URL": "locmemcache://", "API_CACHE_SECONDS": "0", "REDIS_URL": ""},
+        # As deployed: the shared cache (Redis when given: also the job broker) and cached dashboard aggregates.
+        "cached": {"REDIS_URL": redis_url},
+    }
 
 
 def main() -> None:
@@ -255,19 +259,27 @@ def main() -> None:
                         help="mean seconds a user waits between requests (uniform ±50%%); 0 = closed loop")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--phases", default="baseline,cached", help="comma-separated: baseline, cached")
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""),
+                        help="Redis for the cached phase (cache and broker; use a database number of its own, "
+                             "it is flushed); default: none (the database cache table and the ORM broker)")
     args = parser.parse_args()
     url = os.environ.get("BENCH_PG_URL", DEFAULT_PG_URL)
     database = url.rsplit("/", 1)[1]
     subprocess.run(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
                     f"CREATE DATABASE {database}"], capture_output=True)
     account_id, tokens = prepare(url, args.rows, args.users)
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()  # no cached answers or queued jobs from an earlier run
     from django.db import connections
 
     connections.close_all()  # the client processes are forked: they must not share the parent's connection
     model = f"think {args.think:g} s ±50%" if args.think else "closed loop, no think time"
     summaries: dict[str, dict[str, float]] = {}
+    redis_note = " + Redis" if args.redis_url else ""
     for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
-        server = start_gunicorn(url, args.workers, PHASES[phase])
+        server = start_gunicorn(url, args.workers, phases(args.redis_url)[phase])
         try:
             latencies, errors, wall = run_users(tokens, args.seconds, args.think, args.processes, account_id)
         finally:
@@ -275,7 +287,8 @@ def main() -> None:
             server.wait(timeout=30)
         summaries[phase] = report(
             f"[{phase}] {args.users} users ({model}) × {wall:.0f}s, {args.processes} client processes, gunicorn "
-            f"({args.workers} workers × 4 threads), PostgreSQL, {args.rows:,} daily sales",
+            f"({args.workers} workers × 4 threads), PostgreSQL{redis_note if phase == 'cached' else ''}, "
+            f"{args.rows:,} daily sales",
             latencies, errors, wall,
         )
     if "baseline" in summaries and "cached" in summaries:
