@@ -108,6 +108,12 @@ def prepare(url: str, rows: int, users: int) -> tuple[int, list[str]]:
         started = time.perf_counter()
         report = ingest_daily_sales(generate(rows), create_missing=True, batch_size=100_000)
         print(f"  {report.rows:,} rows in {time.perf_counter() - started:.0f}s", flush=True)
+    # Planner statistics, as autovacuum keeps them on a production server (the shared bench server runs without
+    # autovacuum): without them PostgreSQL guesses row counts for a freshly loaded table and scans it whole.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     from rest_framework_simplejwt.tokens import AccessToken
 
     admin = Group.objects.get(name="admin")
@@ -154,6 +160,7 @@ def _client_process(users: list[int], seconds: float, think: float, tokens: list
     """One client process: a thread per user; sends back {name: [latency, ...]} and {name: errors}."""
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    timeline: dict[int, list[float]] = defaultdict(list)  # second of the phase a read ended in → latencies
     lock = threading.Lock()
     stop_at = start_at + seconds
 
@@ -180,6 +187,8 @@ def _client_process(users: list[int], seconds: float, think: float, tokens: list
             elapsed = time.perf_counter() - began
             with lock:
                 latencies[name].append(elapsed)
+                if name != "sync trigger":
+                    timeline[int(time.time() - start_at)].append(elapsed)
                 if not ok:
                     errors[name] += 1
                     if sum(errors.values()) <= 5:
@@ -192,11 +201,11 @@ def _client_process(users: list[int], seconds: float, think: float, tokens: list
         thread.start()
     for thread in threads:
         thread.join()
-    results.put((dict(latencies), dict(errors)))
+    results.put((dict(latencies), dict(errors), dict(timeline)))
 
 
 def run_users(tokens: list[str], seconds: float, think: float, processes: int,
-              account_id: int) -> tuple[dict[str, list[float]], dict[str, int], float]:
+              account_id: int) -> tuple[dict[str, list[float]], dict[str, int], float, dict[int, list[float]]]:
     """Users spread over separate client processes, so the client's own GIL never throttles the load."""
     users = len(tokens)
     context = multiprocessing.get_context("fork")
@@ -211,15 +220,28 @@ def run_users(tokens: list[str], seconds: float, think: float, processes: int,
         child.start()
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
+    timeline: dict[int, list[float]] = defaultdict(list)
     for _ in children:
-        part_latencies, part_errors = results.get()
+        part_latencies, part_errors, part_timeline = results.get()
+        for second, values in part_timeline.items():
+            timeline[second].extend(values)
         for name, values in part_latencies.items():
             latencies[name].extend(values)
         for name, count in part_errors.items():
             errors[name] += count
     for child in children:
         child.join()
-    return latencies, errors, time.time() - start_at
+    return latencies, errors, time.time() - start_at, timeline
+
+
+def print_timeline(timeline: dict[int, list[float]], every: int = 5) -> None:
+    """Reads per `every` seconds of the phase: count, p50 and p95 (the first seconds include the warm-up)."""
+    print(f"{'seconds':<10}{'reads':>8}{'p50 ms':>9}{'p95 ms':>9}")
+    for start in range(0, max(timeline, default=-1) + 1, every):
+        values = [x for second in range(start, start + every) for x in timeline.get(second, [])]
+        if values:
+            print(f"{start:>3}–{start + every:<5}{len(values):>8}{percentile(values, .5) * 1000:>9.1f}"
+                  f"{percentile(values, .95) * 1000:>9.1f}")
 
 
 def report(title: str, latencies: dict[str, list[float]], errors: dict[str, int], wall: float) -> dict[str, float]:
@@ -259,6 +281,7 @@ def main() -> None:
                         help="mean seconds a user waits between requests (uniform ±50%%); 0 = closed loop")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument("--phases", default="baseline,cached", help="comma-separated: baseline, cached")
+    parser.add_argument("--timeline", action="store_true", help="also print p50/p95 of reads per 5 s of each phase")
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""),
                         help="Redis for the cached phase (cache and broker; use a database number of its own, "
                              "it is flushed); default: none (the database cache table and the ORM broker)")
@@ -281,7 +304,8 @@ def main() -> None:
     for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
         server = start_gunicorn(url, args.workers, phases(args.redis_url)[phase])
         try:
-            latencies, errors, wall = run_users(tokens, args.seconds, args.think, args.processes, account_id)
+            latencies, errors, wall, timeline = run_users(tokens, args.seconds, args.think, args.processes,
+                                                          account_id)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -291,6 +315,8 @@ def main() -> None:
             f"{args.rows:,} daily sales",
             latencies, errors, wall,
         )
+        if args.timeline:
+            print_timeline(timeline)
     if "baseline" in summaries and "cached" in summaries:
         base, new = summaries["baseline"], summaries["cached"]
         print(f"\ncached vs baseline: p50 {base['p50'] / new['p50']:.1f}× faster, p95 {base['p95'] / new['p95']:.1f}× "
