@@ -58,6 +58,7 @@ READS = [
     ("monitoring status", "/api/v1/planning/monitoring/status"),
     ("planning health", "/api/v1/planning/core/health"),
 ]
+RAMP_SECONDS = 2.0  # closed loop: users arrive evenly over the phase's first seconds
 SYNC_SHARE = 0.02  # of requests are sync triggers (answered 202 or the running run)
 
 
@@ -148,6 +149,29 @@ def start_gunicorn(url: str, workers: int, overrides: dict[str, str]) -> subproc
     raise SystemExit("gunicorn did not become healthy within 60 s")
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone, or not Linux
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_cpu_seconds(gunicorn_pid: int, database: str) -> float:
+    """CPU used so far by the gunicorn master and workers and by the PostgreSQL backends serving `database`:
+    what the server spent, whatever else the shared host runs (its load changes latency, not this)."""
+    pids = [gunicorn_pid]
+    for task in Path(f"/proc/{gunicorn_pid}/task").glob("*/children"):
+        pids += [int(child) for child in task.read_text().split()]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+        pids += [row[0] for row in cursor.fetchall()]
+    connection.close()  # the client processes are forked later: they must not share this connection
+    return sum(_cpu_seconds(pid) for pid in pids)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -168,8 +192,12 @@ def _client_process(users: list[int], seconds: float, think: float, tokens: list
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {tokens[index]}"
         rng = random.Random(index)
-        # Users arrive spread over the first think interval, not all in the same millisecond.
-        time.sleep(max(0.0, start_at - time.time()) + (rng.uniform(0, think) if think else 0))
+        # Users arrive spread over the first think interval (closed loop: over RAMP_SECONDS), not all in the same
+        # millisecond: a burst of 50 connections at once is taken almost whole by whichever gunicorn worker wakes
+        # first (gthread accepts while it has connection slots, not free threads), and kept-alive connections
+        # stay with it for the whole phase — 46 of 50 users on one worker measured that worker, not the server.
+        arrival = rng.uniform(0, think) if think else index / len(tokens) * RAMP_SECONDS
+        time.sleep(max(0.0, start_at - time.time()) + arrival)
         while time.time() < stop_at:
             if rng.random() < SYNC_SHARE:
                 name, method, path = "sync trigger", "POST", f"/api/v1/integrations/accounts/{account_id}/sync/"
@@ -304,8 +332,10 @@ def main() -> None:
     for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
         server = start_gunicorn(url, args.workers, phases(args.redis_url)[phase])
         try:
+            cpu_before = server_cpu_seconds(server.pid, database)
             latencies, errors, wall, timeline = run_users(tokens, args.seconds, args.think, args.processes,
                                                           account_id)
+            cpu = server_cpu_seconds(server.pid, database) - cpu_before
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -315,15 +345,21 @@ def main() -> None:
             f"{args.rows:,} daily sales",
             latencies, errors, wall,
         )
+        requests_done = sum(len(v) for v in latencies.values())
+        print(f"server CPU (gunicorn + PostgreSQL backends): {cpu:.1f} s = "
+              f"{cpu / max(1, requests_done) * 1000:.1f} ms per request; host load average "
+              f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
         if args.timeline:
             print_timeline(timeline)
     if "baseline" in summaries and "cached" in summaries:
         base, new = summaries["baseline"], summaries["cached"]
         print(f"\ncached vs baseline: p50 {base['p50'] / new['p50']:.1f}× faster, p95 {base['p95'] / new['p95']:.1f}× "
               f"faster, p99 {base['p99'] / new['p99']:.1f}× faster, throughput ×{new['rps'] / base['rps']:.2f}")
+    # Issue 14's aims: people at dashboards (think time) p95 < 100 ms; the closed loop p95 < 250 ms; 0 errors.
+    aim = 0.1 if args.think else 0.25
     for phase, summary in summaries.items():
-        verdict = "met" if summary["p95"] < 0.1 and summary["errors"] == 0 else "NOT met"
-        print(f"aim ({phase}): p95 of reads < 100 ms and 0 errors → {verdict}")
+        verdict = "met" if summary["p95"] < aim and summary["errors"] == 0 else "NOT met"
+        print(f"aim ({phase}): p95 of reads < {aim * 1000:.0f} ms and 0 errors → {verdict}")
 
 
 if __name__ == "__main__":

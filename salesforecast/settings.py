@@ -412,7 +412,7 @@ else:
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
