@@ -157,8 +157,8 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def server_cpu_seconds(gunicorn_pid: int, database: str) -> float:
-    """CPU used so far by the gunicorn master and workers and by the PostgreSQL backends serving `database`:
+def server_cpu_seconds(gunicorn_pid: int, database: str) -> tuple[float, float]:
+    """CPU used so far by the gunicorn master and workers, and by the PostgreSQL backends serving `database`:
     what the server spent, whatever else the shared host runs (its load changes latency, not this)."""
     pids = [gunicorn_pid]
     for task in Path(f"/proc/{gunicorn_pid}/task").glob("*/children"):
@@ -167,9 +167,9 @@ def server_cpu_seconds(gunicorn_pid: int, database: str) -> float:
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
-        pids += [row[0] for row in cursor.fetchall()]
+        backends = [row[0] for row in cursor.fetchall()]
     connection.close()  # the client processes are forked later: they must not share this connection
-    return sum(_cpu_seconds(pid) for pid in pids)
+    return sum(_cpu_seconds(pid) for pid in pids), sum(_cpu_seconds(pid) for pid in backends)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -335,7 +335,8 @@ def main() -> None:
             cpu_before = server_cpu_seconds(server.pid, database)
             latencies, errors, wall, timeline = run_users(tokens, args.seconds, args.think, args.processes,
                                                           account_id)
-            cpu = server_cpu_seconds(server.pid, database) - cpu_before
+            cpu_after = server_cpu_seconds(server.pid, database)
+            web_cpu, db_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -346,8 +347,9 @@ def main() -> None:
             latencies, errors, wall,
         )
         requests_done = sum(len(v) for v in latencies.values())
-        print(f"server CPU (gunicorn + PostgreSQL backends): {cpu:.1f} s = "
-              f"{cpu / max(1, requests_done) * 1000:.1f} ms per request; host load average "
+        per_request = 1000 / max(1, requests_done)
+        print(f"server CPU per request: gunicorn {web_cpu * per_request:.1f} ms + PostgreSQL backends "
+              f"{db_cpu * per_request:.1f} ms ({web_cpu + db_cpu:.1f} s in all); host load average "
               f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
         if args.timeline:
             print_timeline(timeline)
