@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import queue
 import random
 import signal
 import statistics
@@ -35,6 +36,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -157,19 +159,45 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-def server_cpu_seconds(gunicorn_pid: int, database: str) -> tuple[float, float]:
-    """CPU used so far by the gunicorn master and workers, and by the PostgreSQL backends serving `database`:
-    what the server spent, whatever else the shared host runs (its load changes latency, not this)."""
-    pids = [gunicorn_pid]
-    for task in Path(f"/proc/{gunicorn_pid}/task").glob("*/children"):
-        pids += [int(child) for child in task.read_text().split()]
-    from django.db import connection
+class ServerCpu:
+    """CPU used during a phase by the gunicorn master and workers and by the PostgreSQL backends serving the bench
+    database: what the server spent, whatever else the shared host runs (its load changes latency, not this).
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
-        backends = [row[0] for row in cursor.fetchall()]
-    connection.close()  # the client processes are forked later: they must not share this connection
-    return sum(_cpu_seconds(pid) for pid in pids), sum(_cpu_seconds(pid) for pid in backends)
+    Sampled from /proc about every second (`tick`, called by the waiting parent: no thread, since the parent forks
+    the clients), keeping each process's last reading, so backends that end within the phase (CONN_MAX_AGE
+    recycles connections) still count up to their last second.
+    """
+
+    def __init__(self, gunicorn_pid: int, url: str) -> None:
+        self.gunicorn_pid, self.url = gunicorn_pid, url
+        self.web: dict[int, float] = {}
+        self.db: dict[int, float] = {}
+        self.start_web, self.start_db = self._sample()
+
+    def _sample(self) -> tuple[dict[int, float], dict[int, float]]:
+        import psycopg
+
+        pids = [self.gunicorn_pid]
+        for task in Path(f"/proc/{self.gunicorn_pid}/task").glob("*/children"):
+            pids += [int(child) for child in task.read_text().split()]
+        database = self.url.rsplit("/", 1)[1]
+        with psycopg.connect(self.url.replace(f"/{database}", "/postgres")) as conn:
+            backends = [row[0] for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])]
+        return {pid: _cpu_seconds(pid) for pid in pids}, {pid: _cpu_seconds(pid) for pid in backends}
+
+    def tick(self) -> None:
+        web, db = self._sample()
+        for pid, seconds in web.items():
+            self.web[pid] = max(self.web.get(pid, 0.0), seconds)
+        for pid, seconds in db.items():
+            self.db[pid] = max(self.db.get(pid, 0.0), seconds)
+
+    def totals(self) -> tuple[float, float]:
+        """(gunicorn seconds, PostgreSQL seconds) spent since the phase started."""
+        web = sum(s - self.start_web.get(pid, 0.0) for pid, s in self.web.items())
+        db = sum(s - self.start_db.get(pid, 0.0) for pid, s in self.db.items())
+        return web, db
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -233,7 +261,8 @@ def _client_process(users: list[int], seconds: float, think: float, tokens: list
 
 
 def run_users(tokens: list[str], seconds: float, think: float, processes: int,
-              account_id: int) -> tuple[dict[str, list[float]], dict[str, int], float, dict[int, list[float]]]:
+              account_id: int, tick: Callable[[], None] = lambda: None,
+              ) -> tuple[dict[str, list[float]], dict[str, int], float, dict[int, list[float]]]:
     """Users spread over separate client processes, so the client's own GIL never throttles the load."""
     users = len(tokens)
     context = multiprocessing.get_context("fork")
@@ -249,8 +278,14 @@ def run_users(tokens: list[str], seconds: float, think: float, processes: int,
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     timeline: dict[int, list[float]] = defaultdict(list)
-    for _ in children:
-        part_latencies, part_errors, part_timeline = results.get()
+    received = 0
+    while received < len(children):
+        try:
+            part_latencies, part_errors, part_timeline = results.get(timeout=1.0)
+        except queue.Empty:
+            tick()
+            continue
+        received += 1
         for second, values in part_timeline.items():
             timeline[second].extend(values)
         for name, values in part_latencies.items():
@@ -332,11 +367,11 @@ def main() -> None:
     for phase in [p.strip() for p in args.phases.split(",") if p.strip()]:
         server = start_gunicorn(url, args.workers, phases(args.redis_url)[phase])
         try:
-            cpu_before = server_cpu_seconds(server.pid, database)
+            cpu = ServerCpu(server.pid, url)
             latencies, errors, wall, timeline = run_users(tokens, args.seconds, args.think, args.processes,
-                                                          account_id)
-            cpu_after = server_cpu_seconds(server.pid, database)
-            web_cpu, db_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
+                                                          account_id, tick=cpu.tick)
+            cpu.tick()
+            web_cpu, db_cpu = cpu.totals()
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
