@@ -17,7 +17,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # Load the app once in the master and fork the workers from it: every worker is ready at the same moment (each
 # loading it on its own took seconds of CPU, so the first worker up took nearly every kept-alive connection of a
 # burst of clients — 45 of 50 in bench/load.py — and served them alone while the others idled), and the workers
-# share the imported code's memory. Nothing opens a database or Redis connection at import time.
+# share the imported code's memory. Nothing opens a database or Redis connection at import time. New code needs a
+# restart of the container (a HUP re-forks workers from the already imported app).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes")
 
 # Prometheus multiprocess mode: each worker writes its counters and histograms to files in a directory and
