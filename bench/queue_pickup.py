@@ -7,8 +7,9 @@ Run by hand (never in CI), against a PostgreSQL database of its own and a Redis 
 
 For each broker and worker count it enqueues JOBS no-op tasks (`math.sqrt`), starts `manage.py qcluster` and
 measures from the first task's start to the last task's end as django-q2 records them (so the cluster's start-up
-is not counted). Prints jobs/s per case and the Redis/ORM ratio measured in the same run. The ORM broker polls
-(Q_CLUSTER poll = 1 s) and locks rows in the database; Redis pops from a list.
+is not counted). Prints jobs/s per case, the host's load average before each case (the bench adds no load of its
+own: "idle" means whatever else the host runs), and the Redis/ORM ratio measured in the same run. The ORM broker
+polls (Q_CLUSTER poll = 1 s) and locks rows in the database; Redis pops from a list.
 """
 
 from __future__ import annotations
@@ -78,10 +79,11 @@ def main() -> None:
     results = {}
     for broker, redis_url in (("orm", ""), ("redis", args.redis_url)):
         for workers in (1, 2):
+            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
             done, seconds = run_case({**base, "REDIS_URL": redis_url}, args.jobs, workers)
             results[broker, workers] = done / seconds if seconds else 0.0
             print(f"{broker:5s} broker, {workers} worker(s): {done} jobs in {seconds:.2f} s = "
-                  f"{results[broker, workers]:.1f} jobs/s", flush=True)
+                  f"{results[broker, workers]:.1f} jobs/s (host load average {load} before)", flush=True)
     for workers in (1, 2):
         orm, redis = results["orm", workers], results["redis", workers]
         print(f"{workers} worker(s): redis/orm = {redis / orm:.2f}x" if orm else f"{workers} worker(s): orm n/a")

@@ -7,13 +7,21 @@ Any committed write to a domain model bumps the version (see `connect_invalidati
 imports or edits sees fresh figures at once; `API_CACHE_SECONDS` bounds how long a bulk write that saves no model
 row at all could go unseen. Permission checks and query validation run before the cache is consulted, so a
 cached answer is never served to someone who may not see it, and a bad query is still a 400.
+
+A miss is computed once, not once per waiting reader: the first reader takes a short fill lock in the shared
+cache and computes; readers of the same key that arrive meanwhile wait for its answer (`FILL_WAIT_SECONDS` at
+most, then compute themselves). Without it, fifty dashboards opened after a sync would each run the same
+aggregate over a million rows at the same moment. Only 200 answers are cached; an error is never stored, and a
+reader waiting on a fill that ended without an answer computes its own.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,6 +56,44 @@ def read_cache_key(request: Request) -> str:
     return f"sf:read:{data_version()}:{digest}"
 
 
+# How long a reader waits for another reader's fill of the same key, and how often it looks.
+FILL_WAIT_SECONDS = 10.0
+FILL_POLL_SECONDS = 0.02
+
+
+def fill_once(key: str, seconds: int, compute: Callable[[], tuple[Any, bool]]) -> tuple[Any, str]:
+    """The cached value of `key`, or the one computed by exactly one of the readers that missed it together.
+
+    `compute()` answers (value, cacheable). Returns (value, how): "hit", "miss" (this reader computed it) or
+    "wait" (another reader did). A reader that waited past FILL_WAIT_SECONDS, or whose filler stored nothing
+    (an error answer, a crash), computes itself: the lock only saves work, it never decides the answer.
+    """
+    value = cache.get(key)
+    if value is not None:
+        return value, "hit"
+    lock = f"{key}:filling"
+    if not cache.add(lock, 1, timeout=int(FILL_WAIT_SECONDS) + 5):
+        deadline = time.monotonic() + FILL_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(FILL_POLL_SECONDS)
+            value = cache.get(key)
+            if value is not None:
+                return value, "wait"
+            if cache.get(lock) is None:  # the filler finished without storing an answer
+                break
+        value, cacheable = compute()
+        if cacheable:
+            cache.set(key, value, timeout=seconds)
+        return value, "miss"
+    try:
+        value, cacheable = compute()
+        if cacheable:
+            cache.set(key, value, timeout=seconds)
+    finally:
+        cache.delete(lock)
+    return value, "miss"
+
+
 def cached_read(get: Callable[..., Response]) -> Callable[..., Response]:
     """Decorate an APIView `get` whose 200 answer depends only on the URL and the data, not on the user."""
 
@@ -56,16 +102,21 @@ def cached_read(get: Callable[..., Response]) -> Callable[..., Response]:
         seconds = cache_seconds()
         if seconds <= 0:
             return get(view, request, *args, **kwargs)
-        key = read_cache_key(request)
-        data = cache.get(key)
-        if data is not None:
+        computed: list[Response] = []
+
+        def compute() -> tuple[Any, bool]:
+            response = get(view, request, *args, **kwargs)
+            computed.append(response)
+            return response.data, response.status_code == 200
+
+        data, how = fill_once(read_cache_key(request), seconds, compute)
+        if computed:
+            response = computed[0]
+            if response.status_code != 200:
+                return response
+        else:
             response = Response(data)
-            response["X-Cache"] = "hit"
-            return response
-        response = get(view, request, *args, **kwargs)
-        if response.status_code == 200:
-            cache.set(key, response.data, timeout=seconds)
-            response["X-Cache"] = "miss"
+        response["X-Cache"] = "hit" if how in ("hit", "wait") else "miss"
         return response
 
     return wrapper

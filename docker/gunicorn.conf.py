@@ -14,16 +14,29 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 # client sees "connection reset by peer" (seen in bench/load.py with gunicorn's default of 2 s).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 
+# Load the app once in the master and fork the workers from it: every worker is ready at the same moment (each
+# loading it on its own took seconds of CPU, so the first worker up took nearly every kept-alive connection of a
+# burst of clients — 45 of 50 in bench/load.py — and served them alone while the others idled), and the workers
+# share the imported code's memory. Nothing opens a database or Redis connection at import time. New code needs a
+# restart of the container (a HUP re-forks workers from the already imported app).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes")
+
 # Prometheus multiprocess mode: each worker writes its counters and histograms to files in a directory and
-# /metrics adds them up, so a scrape sees every worker, not just the one that answered. The master sets it (the
-# workers inherit it and import prometheus_client after the fork: the app is not preloaded) and empties it.
+# /metrics adds them up, so a scrape sees every worker, not just the one that answered. prometheus_client reads the
+# variable when it is imported, which under preload is in the master before on_starting: gunicorn sets `raw_env`
+# just before it loads the app, and the directory must exist by then (metrics without labels open their file when
+# defined). The master's own files are never written to (prometheus_client opens new ones in each worker after the
+# fork, as it sees its process id change), and on_starting empties the directory.
+METRICS_DIRECTORY = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or "/tmp/salesforecast-prometheus"
+raw_env = [f"PROMETHEUS_MULTIPROC_DIR={METRICS_DIRECTORY}"]
+os.makedirs(METRICS_DIRECTORY, exist_ok=True)
 
 
 def on_starting(server) -> None:
     """Sets and empties the metrics directory: files of a previous master would be added to this one's counts."""
     import shutil
 
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or "/tmp/salesforecast-prometheus"
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or METRICS_DIRECTORY
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     shutil.rmtree(directory, ignore_errors=True)
     os.makedirs(directory, exist_ok=True)

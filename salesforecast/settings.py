@@ -318,6 +318,9 @@ WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
 WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
 # Plain http:// endpoints on a loopback host (a receiver on the same machine, tests); https everywhere else.
 WEBHOOKS_ALLOW_LOOPBACK_HTTP = env.bool("WEBHOOKS_ALLOW_LOOPBACK_HTTP", default=DEBUG)
+# Endpoints may only be public addresses unless this is on (loopback and private hosts: a receiver on this machine
+# or the office LAN, the tests' loopback receivers); link-local (cloud metadata) is refused whatever the value.
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=False)
 
 # Failed logins: after this many within the window, that user / address gets 429 until the window ends.
 LOGIN_FAILURES_PER_USER = env.int("LOGIN_FAILURES_PER_USER", default=5)
@@ -409,7 +412,7 @@ else:
 if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "core.cache_backends.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

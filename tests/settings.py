@@ -19,8 +19,10 @@ os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBa
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Each test sees fresh answers; tests/core/test_read_cache.py switches the read cache on where it is the subject.
 os.environ.setdefault("API_CACHE_SECONDS", "0")
-# The upstream fakes listen on 127.0.0.1; tests/integrations/test_ssrf.py switches this off where it is the subject.
+# The upstream fakes listen on 127.0.0.1; tests/integrations/test_account_safety.py switches this off.
 os.environ.setdefault("INTEGRATIONS_ALLOW_PRIVATE_HOSTS", "true")
+# The webhook receivers are pytest-httpserver on 127.0.0.1; tests/webhooks/test_url_guard.py switches it off.
+os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE_HOSTS", "true")
 
 from salesforecast.settings import *  # noqa: E402,F403
 

@@ -9,6 +9,7 @@ from forecasting.models import Forecast, ModelRun
 from forecasting.services.errors import InvalidParameter
 
 LATEST = "latest"
+RUN_CHUNK = 20
 
 
 def succeeded_runs() -> QuerySet:
@@ -27,10 +28,17 @@ def latest_run_id(forecasts: QuerySet | None = None) -> int | None:
     runs = succeeded_runs().values_list("pk", flat=True)
     if forecasts is None:
         return runs.first()
-    for pk in runs.iterator(chunk_size=20):
-        if forecasts.filter(run_id=pk).exists():
-            return pk
-    return None
+    # Slices, not .iterator(): on PostgreSQL an iterator outside a transaction is a WITH HOLD server-side cursor
+    # (DECLARE, FETCH, CLOSE and a materialised result) on every forecasts page; the newest run usually answers.
+    start = 0
+    while True:
+        chunk = list(runs[start : start + RUN_CHUNK])
+        for pk in chunk:
+            if forecasts.filter(run_id=pk).exists():
+                return pk
+        if len(chunk) < RUN_CHUNK:
+            return None
+        start += RUN_CHUNK
 
 
 def resolve_run(value: object, *, field: str = "run") -> ModelRun | None:

@@ -22,6 +22,7 @@ from planning.services.proposals import latest_succeeded_run, series_runs
 from planning.services.settings import SettingsResolver
 from sales.choices import ProductKind
 from sales.models import DailySale, Product, StockLevel
+from sales.services.freshness import last_sale_day_by_location
 
 ACTIVE_WINDOW_DAYS = 28
 STALE_SALES_DAYS = 3
@@ -47,7 +48,7 @@ def planning_health(today: date | None = None) -> dict:
     run_info = _run_info(run, today, warnings)
 
     locations = list(Location.objects.active().order_by("tree_path", "name"))
-    last_sale = dict(DailySale.objects.values("location_id").annotate(m=Max("date")).values_list("location_id", "m"))
+    last_sale = last_sale_day_by_location(loc.pk for loc in locations)
     last_snapshot = dict(
         StockLevel.objects.values("location_id").annotate(m=Max("as_of")).values_list("location_id", "m")
     )

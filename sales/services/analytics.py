@@ -112,7 +112,9 @@ class LocationCurrencies:
 
     @classmethod
     def _scan(cls) -> LocationCurrencies:
-        pairs = Order.objects.filter(location__isnull=False).values_list("location_id", "currency").distinct()
+        # order_by(): Order's default ordering (-ordered_at) would join DISTINCT and return every order.
+        pairs = (Order.objects.filter(location__isnull=False).order_by()
+                 .values_list("location_id", "currency").distinct())
         seen: dict[int, set[str]] = {}
         for location_id, currency in pairs:
             seen.setdefault(location_id, set()).add(currency)

@@ -80,7 +80,9 @@ def test_gunicorn_config_sets_up_multiprocess_metrics(tmp_path, monkeypatch):
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(directory))
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "docker" / "gunicorn.conf.py"))
     assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ or os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(directory)
-    directory.mkdir()
+    # Set for the master before it preloads the app (prometheus_client reads it on import), and already there.
+    assert config["raw_env"] == [f"PROMETHEUS_MULTIPROC_DIR={directory}"] and config["preload_app"] is True
+    assert directory.is_dir()
     (directory / "counter_12345.db").write_bytes(b"left by a previous master")
     config["on_starting"](None)
     assert directory.is_dir() and not list(directory.iterdir())

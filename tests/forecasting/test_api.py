@@ -142,6 +142,18 @@ def test_forecasts_default_to_the_latest_run_and_filter(client_for, world, djang
     assert client.get(FORECASTS + "?run=latest&product=" + str(world.milk.pk)).json()["results"][0]["run"] == new.pk
 
 
+def test_the_latest_run_covering_a_store_is_found_behind_many_newer_scoped_runs(client_for, world):
+    """More newer runs than one chunk of candidates (RUN_CHUNK) cover only the warehouse."""
+    from forecasting.services.queries import RUN_CHUNK
+
+    covering = make_run([(world.store_a, world.bread)], yhat=1.0)
+    for _ in range(RUN_CHUNK + 3):
+        make_run([(world.warehouse, world.cola)], yhat=3.0)
+    body = client_for("viewer").get(FORECASTS + f"?location={world.store_a.pk}&page_size=100").json()
+    assert body["count"] == 7 and {r["run"] for r in body["results"]} == {covering.pk}
+    assert client_for("viewer").get(FORECASTS + f"?location={world.store_b.pk}").json()["count"] == 0
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("run=abc", "run"), ("run=999999", "run"), ("location=999999", "location"), ("product=x", "product"),

@@ -8,8 +8,10 @@ SECRET = "a-long-enough-signing-secret"
 
 @pytest.fixture(autouse=True)
 def _loopback_receivers(settings):
-    """Receivers in these tests are pytest-httpserver on loopback, over plain HTTP; deliveries run inline."""
+    """Receivers in these tests are pytest-httpserver on loopback, over plain HTTP; deliveries run inline.
+    Loopback is a private host for the SSRF guard: allowed here explicitly (test_url_guard.py switches it off)."""
     settings.WEBHOOKS_ALLOW_LOOPBACK_HTTP = True
+    settings.WEBHOOKS_ALLOW_PRIVATE_HOSTS = True
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
 
 

@@ -20,13 +20,16 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.url_guard import BlockedAddress, guard_session
 from webhooks.choices import DeliveryStatus, Event
 from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.services.endpoints import POLICY, validate_url
 from webhooks.services.secrets import decrypt_secret
 from webhooks.services.signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -121,12 +124,20 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> WebhookDelivery
     }
     status_code, excerpt, error = None, "", ""
     try:
-        # No redirects: a signed body goes to the configured URL and nowhere else.
-        response = requests.post(endpoint.url, data=body, headers=headers, allow_redirects=False,
-                                 timeout=_setting("WEBHOOKS_TIMEOUT_SECONDS", 10))
+        # The URL passed the guard when it was saved; the settings may have changed since, and its host name
+        # may resolve elsewhere now: check it again, and let the connection check the address it really reached.
+        url = validate_url(endpoint.url, resolve=False)
+        with guard_session(requests.Session(), POLICY) as session:
+            # No redirects: a signed body goes to the configured URL and nowhere else.
+            response = session.post(url, data=body, headers=headers, allow_redirects=False,
+                                    timeout=_setting("WEBHOOKS_TIMEOUT_SECONDS", 10))
         status_code, excerpt = response.status_code, response.text[:500]
         if not 200 <= status_code < 300:
             error = f"The endpoint answered HTTP {status_code}; a 2xx answer is needed."
+    except ValidationError as exc:
+        error = " ".join(exc.message_dict["url"])[:1000]
+    except BlockedAddress as exc:
+        error = f"url: {exc}"[:1000]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:1000]
 
