@@ -107,12 +107,14 @@ class SeriesState:
         v0 = np.where(known, v, 0.0)
         self.S = np.zeros((n, capacity + 1))
         self.SS = np.zeros((n, capacity + 1))
-        self.C = np.zeros((n, capacity + 1))
-        self.Z = np.zeros((n, capacity + 1))
+        # counts are exact in int32 at half the memory of float64 (20,000 series x 2 years: 58 MB each)
+        self.C = np.zeros((n, capacity + 1), dtype=np.int32)
+        self.Z = np.zeros((n, capacity + 1), dtype=np.int32)
         np.cumsum(v0, axis=1, out=self.S[:, 1 : length + 1])
         np.cumsum(v0 * v0, axis=1, out=self.SS[:, 1 : length + 1])
-        np.cumsum(known.astype(np.float64), axis=1, out=self.C[:, 1 : length + 1])
-        np.cumsum((known & (v0 == 0)).astype(np.float64), axis=1, out=self.Z[:, 1 : length + 1])
+        del v
+        np.cumsum(known, axis=1, dtype=np.int32, out=self.C[:, 1 : length + 1])
+        np.cumsum(known & (v0 == 0), axis=1, dtype=np.int32, out=self.Z[:, 1 : length + 1])
 
     def append(self, values: np.ndarray) -> None:
         """Write period ``length`` (e.g. a forecast) and extend the running sums."""
@@ -146,7 +148,9 @@ class SeriesState:
         )
 
     def mean(self, cols: np.ndarray, w: int | None) -> np.ndarray:
-        s, _, c, _ = self.window(cols, w)
+        lo = np.zeros_like(cols) if w is None else np.maximum(cols - w, 0)
+        s = self.S[:, cols] - self.S[:, lo]
+        c = self.C[:, cols] - self.C[:, lo]
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(c > 0, s / np.maximum(c, 1), np.nan)
 
@@ -167,15 +171,15 @@ class FeatureBuilder:
         self.codes = codes
         self.drivers = drivers
         self.calendar = calendar_table(panel.all_dates, spec.calendar)
-        self._driver_sums: dict[str, np.ndarray] = {}
+        self._driver_sums: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name in drivers:
             d = panel.drivers[name].astype(np.float64)
             known = ~np.isnan(d)
             s = np.zeros((d.shape[0], d.shape[1] + 1))
-            c = np.zeros_like(s)
+            c = np.zeros((d.shape[0], d.shape[1] + 1), dtype=np.int32)
             np.cumsum(np.where(known, d, 0.0), axis=1, out=s[:, 1:])
-            np.cumsum(known, axis=1, out=c[:, 1:])
-            self._driver_sums[name] = np.stack([s, c])
+            np.cumsum(known, axis=1, dtype=np.int32, out=c[:, 1:])
+            self._driver_sums[name] = (s, c)
         self.names = self._names()
 
     def _names(self) -> list[str]:

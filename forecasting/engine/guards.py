@@ -49,11 +49,20 @@ def weeks_to_periods(weeks: int, kind: str) -> int:
 
 def _nonzero_quantile(y: np.ndarray, q: float) -> np.ndarray:
     """Per-row quantile of the positive known values (NaN where a row has none)."""
-    v = np.where(np.isnan(y) | (y <= 0), np.nan, y.astype(np.float64))
+    # one sort of the whole block (NaN sort last) and numpy's linear interpolation by hand: nanquantile
+    # along an axis loops in Python per row, seconds per call at 20,000 series
+    v = np.sort(np.where(np.isnan(y) | (y <= 0), np.nan, y.astype(np.float64)), axis=1)
+    k = (~np.isnan(v)).sum(axis=1)
     out = np.full(y.shape[0], np.nan)
-    has = ~np.isnan(v).all(axis=1)
+    has = k > 0
     if has.any():
-        out[has] = np.nanquantile(v[has], q, axis=1)
+        pos = q * (k[has] - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, k[has] - 1)
+        rows = v[has]
+        a = np.take_along_axis(rows, lo[:, None], axis=1)[:, 0]
+        b = np.take_along_axis(rows, hi[:, None], axis=1)[:, 0]
+        out[has] = a + (pos - lo) * (b - a)
     return out
 
 
