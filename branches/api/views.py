@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from branches.api.serializers import LocationSerializer, LocationTreeNodeSerializer
 from branches.filtersets import LocationFilterSet
 from branches.models import Location
+from branches.services.time_zones import with_effective_time_zone
 from branches.services.tree import build_tree
 from core.api.exceptions import Conflict
 
@@ -21,7 +22,7 @@ class LocationViewSet(viewsets.ModelViewSet):
     synced row is refused (syncs deactivate, never delete).
     """
 
-    queryset = Location.objects.select_related("source", "parent").order_by("tree_path", "id")
+    queryset = with_effective_time_zone(Location.objects.select_related("source", "parent")).order_by("tree_path", "id")
     serializer_class = LocationSerializer
     filterset_class = LocationFilterSet
     search_fields = ["name", "code", "code_tco", "taxpayer_id_number", "external_id"]
