@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -79,15 +80,20 @@ def check_url(url: str, *, field: str = "base_url", resolve: bool = True) -> str
         parts = urlsplit(str(url).strip())
         port = parts.port
     except ValueError:
-        raise UnsafeURL(f"{field}: {url!r} is not a valid URL.") from None
+        raise UnsafeURL(gettext("%(field)s: %(url)r is not a valid URL.") % {"field": field, "url": url}) from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise UnsafeURL(f"{field}: only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}.")
+        raise UnsafeURL(gettext("%(field)s: only http and https URLs are allowed, not %(value)r.") % {
+                            "field": field,
+                            "value": parts.scheme or 'no scheme',
+                        })
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise UnsafeURL(f"{field}: a URL may not carry a user name or password (user:password@host); "
-                        "store them as the account's credentials.")
+        raise UnsafeURL(gettext("%(field)s: a URL may not carry a user name or password "
+                                "(user:password@host); store them as the account's credentials.") % {
+                            "field": field,
+                        })
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise UnsafeURL(f"{field}: {url!r} has no host.")
+        raise UnsafeURL(gettext("%(field)s: %(url)r has no host.") % {"field": field, "url": url})
     allow_private = allow_private_hosts()
     try:
         addresses = [str(ipaddress.ip_address(host))]
@@ -101,7 +107,12 @@ def check_url(url: str, *, field: str = "base_url", resolve: bool = True) -> str
     for address in addresses:
         reason = address_refusal(address, allow_private=allow_private)
         if reason:
-            raise UnsafeURL(f"{field}: {host} is not allowed: {reason}. {hint}")
+            raise UnsafeURL(gettext("%(field)s: %(host)s is not allowed: %(reason)s. %(hint)s") % {
+                                "field": field,
+                                "host": host,
+                                "reason": reason,
+                                "hint": hint,
+                            })
     return str(url).strip()
 
 

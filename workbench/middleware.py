@@ -31,6 +31,13 @@ def preferences_of(user) -> dict[str, str]:
     return {"language": profile.language, "time_zone": zone}
 
 
+def preferred_language(user) -> str:
+    """The language the user chose on My preferences, or "" (for API calls authenticated by a JWT)."""
+    from workbench.models import PlannerProfile
+
+    return PlannerProfile.objects.filter(user=user).values_list("language", flat=True).first() or ""
+
+
 def forget_preferences(request: HttpRequest) -> None:
     request.session.pop(SESSION_KEY, None)
 

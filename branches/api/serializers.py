@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from branches.models import Location
@@ -45,15 +46,19 @@ class LocationSerializer(serializers.ModelSerializer):
             changed = [f for f in SYNCED_FIELDS if f in attrs and attrs[f] != getattr(instance, f)]
             if changed:
                 raise serializers.ValidationError({
-                    f: [f"{f} of {instance.name!r} is synced from {instance.source.name!r}; change it there, "
-                        "the next sync overwrites it here."] for f in changed
+                    f: [gettext("%(field)s of %(instance)r is synced from %(source)r; change it there, the next "
+                                "sync overwrites it here.") % {
+                            "field": f,
+                            "instance": instance.name,
+                            "source": instance.source.name,
+                        }] for f in changed
                 })
         parent = attrs.get("parent")
         if instance is not None and parent is not None and (
                 parent.pk == instance.pk or parent.tree_path.startswith(instance.tree_path)):
             raise serializers.ValidationError(
-                {"parent": [f"{parent.name!r} is {instance.name!r} itself or below it; a node cannot move under "
-                            "its own subtree."]})
+                {"parent": [gettext("%(parent)r is %(instance)r itself or below it; a node cannot move under "
+                                    "its own subtree.") % {"parent": parent.name, "instance": instance.name}]})
         return attrs
 
 
