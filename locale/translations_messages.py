@@ -2346,6 +2346,31 @@ MESSAGES = {
         "бұл тіркелгі үшін белгісіз тауар %(product_external_id)r: алдымен тауарларды синхрондаңыз",
         "bu hesap için bilinmeyen ürün %(product_external_id)r: önce ürünleri eşitleyin",
     ),
+    "If an account uses this address, a reset link has been sent to it.": (
+        "Если к этому адресу привязана учётная запись, на него отправлена ссылка для сброса.",
+        "Егер бұл мекенжайды тіркелгі пайдаланса, оған қалпына келтіру сілтемесі жіберілді.",
+        "Bu adresi kullanan bir hesap varsa, ona bir sıfırlama bağlantısı gönderildi.",
+    ),
+    "Password changed. Log in with the new password.": (
+        "Пароль изменён. Войдите с новым паролем.",
+        "Құпиясөз өзгертілді. Жаңа құпиясөзбен кіріңіз.",
+        "Parola değiştirildi. Yeni parolayla giriş yapın.",
+    ),
+    "Password of %(username)r changed.": (
+        "Пароль пользователя %(username)r изменён.",
+        "%(username)r пайдаланушысының құпиясөзі өзгертілді.",
+        "%(username)r kullanıcısının parolası değiştirildi.",
+    ),
+    "The import failed: %(error)s": (
+        "Импорт не удался: %(error)s",
+        "Импорт сәтсіз аяқталды: %(error)s",
+        "İçe aktarma başarısız oldu: %(error)s",
+    ),
+    "The request is %(announced)s MB; files may be at most %(limit)s MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) or split it into smaller files.": (
+        "Запрос занимает %(announced)s МБ; файлы могут быть не больше %(limit)s МБ (SALES_IMPORT_MAX_UPLOAD_BYTES). Сожмите его (gzip) или разбейте на файлы поменьше.",
+        "Сұрау көлемі %(announced)s МБ; файлдар ең көбі %(limit)s МБ бола алады (SALES_IMPORT_MAX_UPLOAD_BYTES). Оны сығыңыз (gzip) немесе кішірек файлдарға бөліңіз.",
+        "İstek %(announced)s MB; dosyalar en fazla %(limit)s MB olabilir (SALES_IMPORT_MAX_UPLOAD_BYTES). Sıkıştırın (gzip) veya daha küçük dosyalara bölün.",
+    ),
 }
 
 # msgid_plural entries: msgid -> forms per language (ru: 4 forms as its catalogue header says, kk: 2, tr: 2)
@@ -2355,5 +2380,15 @@ MESSAGE_PLURALS = {
          "Пожалуйста, исправьте ошибки ниже.", "Пожалуйста, исправьте ошибки ниже."),
         ("Төмендегі қатені түзетіңіз.", "Төмендегі қателерді түзетіңіз."),
         ("Lütfen aşağıdaki hatayı düzeltin.", "Lütfen aşağıdaki hataları düzeltin."),
+    ),
+    "Too many failed logins for this username from your address. Try again in %(minutes)s minute, or reset your password with the link sent by POST /api/v1/auth/password-reset/.": (
+        ("Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуту или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+         "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуты или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+         "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минут или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+         "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуты или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/."),
+        ("Сіздің мекенжайыңыздан бұл пайдаланушы атымен сәтсіз кірулер тым көп. %(minutes)s минуттан кейін қайталаңыз немесе POST /api/v1/auth/password-reset/ арқылы жіберілген сілтемемен құпиясөзді қалпына келтіріңіз.",
+         "Сіздің мекенжайыңыздан бұл пайдаланушы атымен сәтсіз кірулер тым көп. %(minutes)s минуттан кейін қайталаңыз немесе POST /api/v1/auth/password-reset/ арқылы жіберілген сілтемемен құпиясөзді қалпына келтіріңіз."),
+        ("Adresinizden bu kullanıcı adıyla çok fazla başarısız giriş yapıldı. %(minutes)s dakika sonra yeniden deneyin veya POST /api/v1/auth/password-reset/ ile gönderilen bağlantıyla parolanızı sıfırlayın.",
+         "Adresinizden bu kullanıcı adıyla çok fazla başarısız giriş yapıldı. %(minutes)s dakika sonra yeniden deneyin veya POST /api/v1/auth/password-reset/ ile gönderilen bağlantıyla parolanızı sıfırlayın."),
     ),
 }

@@ -248,9 +248,12 @@ def _oversized_body(request) -> Response | None:
         return None
     limit = max_upload_bytes()
     if announced > limit + 64 * 1024:
-        return Response({"detail": f"The request is {announced / 1048576:,.1f} MB; files may be at most "
-                                   f"{limit / 1048576:,.1f} MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) "
-                                   "or split it into smaller files.", "row": None, "column": ""}, status=413)
+        return Response({"detail": gettext("The request is %(announced)s MB; files may be at most %(limit)s "
+                                           "MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) or split "
+                                           "it into smaller files.") % {
+                                       "announced": format(announced / 1048576, ",.1f"),
+                                       "limit": format(limit / 1048576, ",.1f"),
+                                   }, "row": None, "column": ""}, status=413)
     return None
 
 
@@ -339,7 +342,7 @@ class ImportUploadView(APIView):
             return Response(body, status=status.HTTP_201_CREATED)
         if job.status == ImportJobStatus.REJECTED:
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response({**body, "detail": f"The import failed: {job.error}"},
+        return Response({**body, "detail": gettext("The import failed: %(error)s") % {"error": job.error}},
                         status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
