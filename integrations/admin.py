@@ -120,9 +120,12 @@ def _start_syncs(modeladmin, request, accounts, stream: str) -> None:
             modeladmin.message_user(request, str(exc), messages.WARNING)
             continue
         url = reverse("admin:integrations_syncrun_change", args=[run.pk])
-        text = "queued" if created else f"already {run.status}"
-        modeladmin.message_user(request, format_html('{}: {} sync <a href="{}">run #{}</a> {}.',
-                                                     account.name, stream, url, run.pk, text), messages.SUCCESS)
+        if created:
+            template = gettext('{account}: {stream} sync <a href="{url}">run #{run}</a> queued.')
+        else:
+            template = gettext('{account}: {stream} sync <a href="{url}">run #{run}</a> already {status}.')
+        modeladmin.message_user(request, format_html(template, account=account.name, stream=stream, url=url,
+                                                     run=run.pk, status=run.status), messages.SUCCESS)
 
 
 def _sync_all_streams(modeladmin, request, accounts, mode: str) -> None:

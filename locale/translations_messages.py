@@ -2371,6 +2371,21 @@ MESSAGES = {
         "Сұрау көлемі %(announced)s МБ; файлдар ең көбі %(limit)s МБ бола алады (SALES_IMPORT_MAX_UPLOAD_BYTES). Оны сығыңыз (gzip) немесе кішірек файлдарға бөліңіз.",
         "İstek %(announced)s MB; dosyalar en fazla %(limit)s MB olabilir (SALES_IMPORT_MAX_UPLOAD_BYTES). Sıkıştırın (gzip) veya daha küçük dosyalara bölün.",
     ),
+    "{account}: {stream} sync <a href=\"{url}\">run #{run}</a> already {status}.": (
+        "{account}: синхронизация {stream}, <a href=\"{url}\">запуск #{run}</a> уже в статусе {status}.",
+        "{account}: {stream} синхрондауы, <a href=\"{url}\">#{run} іске қосу</a> әлдеқашан {status} күйінде.",
+        "{account}: {stream} eşitlemesi, <a href=\"{url}\">#{run} çalıştırması</a> zaten {status} durumunda.",
+    ),
+    "{account}: {stream} sync <a href=\"{url}\">run #{run}</a> queued.": (
+        "{account}: синхронизация {stream}, <a href=\"{url}\">запуск #{run}</a> поставлен в очередь.",
+        "{account}: {stream} синхрондауы, <a href=\"{url}\">#{run} іске қосу</a> кезекке қойылды.",
+        "{account}: {stream} eşitlemesi, <a href=\"{url}\">#{run} çalıştırması</a> kuyruğa alındı.",
+    ),
+    "{input!r} is not a known metric. Valid metrics: %(metrics)s.": (
+        "{input!r} — неизвестная метрика. Допустимые метрики: %(metrics)s.",
+        "{input!r} — белгісіз метрика. Жарамды метрикалар: %(metrics)s.",
+        "{input!r} bilinen bir metrik değil. Geçerli metrikler: %(metrics)s.",
+    ),
 }
 
 # msgid_plural entries: msgid -> forms per language (ru: 4 forms as its catalogue header says, kk: 2, tr: 2)
