@@ -2371,15 +2371,15 @@ MESSAGES = {
         "Сұрау көлемі %(announced)s МБ; файлдар ең көбі %(limit)s МБ бола алады (SALES_IMPORT_MAX_UPLOAD_BYTES). Оны сығыңыз (gzip) немесе кішірек файлдарға бөліңіз.",
         "İstek %(announced)s MB; dosyalar en fazla %(limit)s MB olabilir (SALES_IMPORT_MAX_UPLOAD_BYTES). Sıkıştırın (gzip) veya daha küçük dosyalara bölün.",
     ),
-    "{account}: {stream} sync <a href=\"{url}\">run #{run}</a> already {status}.": (
-        "{account}: синхронизация {stream}, <a href=\"{url}\">запуск #{run}</a> уже в статусе {status}.",
-        "{account}: {stream} синхрондауы, <a href=\"{url}\">#{run} іске қосу</a> әлдеқашан {status} күйінде.",
-        "{account}: {stream} eşitlemesi, <a href=\"{url}\">#{run} çalıştırması</a> zaten {status} durumunda.",
+    '{account}: {stream} sync <a href="{url}">run #{run}</a> already {status}.': (
+        '{account}: синхронизация {stream}, <a href="{url}">запуск #{run}</a> уже в статусе {status}.',
+        '{account}: {stream} синхрондауы, <a href="{url}">#{run} іске қосу</a> әлдеқашан {status} күйінде.',
+        '{account}: {stream} eşitlemesi, <a href="{url}">#{run} çalıştırması</a> zaten {status} durumunda.',
     ),
-    "{account}: {stream} sync <a href=\"{url}\">run #{run}</a> queued.": (
-        "{account}: синхронизация {stream}, <a href=\"{url}\">запуск #{run}</a> поставлен в очередь.",
-        "{account}: {stream} синхрондауы, <a href=\"{url}\">#{run} іске қосу</a> кезекке қойылды.",
-        "{account}: {stream} eşitlemesi, <a href=\"{url}\">#{run} çalıştırması</a> kuyruğa alındı.",
+    '{account}: {stream} sync <a href="{url}">run #{run}</a> queued.': (
+        '{account}: синхронизация {stream}, <a href="{url}">запуск #{run}</a> поставлен в очередь.',
+        '{account}: {stream} синхрондауы, <a href="{url}">#{run} іске қосу</a> кезекке қойылды.',
+        '{account}: {stream} eşitlemesi, <a href="{url}">#{run} çalıştırması</a> kuyruğa alındı.',
     ),
     "{input!r} is not a known metric. Valid metrics: %(metrics)s.": (
         "{input!r} — неизвестная метрика. Допустимые метрики: %(metrics)s.",
@@ -2391,19 +2391,29 @@ MESSAGES = {
 # msgid_plural entries: msgid -> forms per language (ru: 4 forms as its catalogue header says, kk: 2, tr: 2)
 MESSAGE_PLURALS = {
     "Please correct the error below.": (
-        ("Пожалуйста, исправьте ошибку ниже.", "Пожалуйста, исправьте ошибки ниже.",
-         "Пожалуйста, исправьте ошибки ниже.", "Пожалуйста, исправьте ошибки ниже."),
+        (
+            "Пожалуйста, исправьте ошибку ниже.",
+            "Пожалуйста, исправьте ошибки ниже.",
+            "Пожалуйста, исправьте ошибки ниже.",
+            "Пожалуйста, исправьте ошибки ниже.",
+        ),
         ("Төмендегі қатені түзетіңіз.", "Төмендегі қателерді түзетіңіз."),
         ("Lütfen aşağıdaki hatayı düzeltin.", "Lütfen aşağıdaki hataları düzeltin."),
     ),
     "Too many failed logins for this username from your address. Try again in %(minutes)s minute, or reset your password with the link sent by POST /api/v1/auth/password-reset/.": (
-        ("Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуту или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
-         "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуты или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
-         "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минут или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
-         "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуты или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/."),
-        ("Сіздің мекенжайыңыздан бұл пайдаланушы атымен сәтсіз кірулер тым көп. %(minutes)s минуттан кейін қайталаңыз немесе POST /api/v1/auth/password-reset/ арқылы жіберілген сілтемемен құпиясөзді қалпына келтіріңіз.",
-         "Сіздің мекенжайыңыздан бұл пайдаланушы атымен сәтсіз кірулер тым көп. %(minutes)s минуттан кейін қайталаңыз немесе POST /api/v1/auth/password-reset/ арқылы жіберілген сілтемемен құпиясөзді қалпына келтіріңіз."),
-        ("Adresinizden bu kullanıcı adıyla çok fazla başarısız giriş yapıldı. %(minutes)s dakika sonra yeniden deneyin veya POST /api/v1/auth/password-reset/ ile gönderilen bağlantıyla parolanızı sıfırlayın.",
-         "Adresinizden bu kullanıcı adıyla çok fazla başarısız giriş yapıldı. %(minutes)s dakika sonra yeniden deneyin veya POST /api/v1/auth/password-reset/ ile gönderilen bağlantıyla parolanızı sıfırlayın."),
+        (
+            "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуту или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+            "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуты или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+            "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минут или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+            "Слишком много неудачных входов под этим именем с вашего адреса. Повторите через %(minutes)s минуты или сбросьте пароль по ссылке, отправленной через POST /api/v1/auth/password-reset/.",
+        ),
+        (
+            "Сіздің мекенжайыңыздан бұл пайдаланушы атымен сәтсіз кірулер тым көп. %(minutes)s минуттан кейін қайталаңыз немесе POST /api/v1/auth/password-reset/ арқылы жіберілген сілтемемен құпиясөзді қалпына келтіріңіз.",
+            "Сіздің мекенжайыңыздан бұл пайдаланушы атымен сәтсіз кірулер тым көп. %(minutes)s минуттан кейін қайталаңыз немесе POST /api/v1/auth/password-reset/ арқылы жіберілген сілтемемен құпиясөзді қалпына келтіріңіз.",
+        ),
+        (
+            "Adresinizden bu kullanıcı adıyla çok fazla başarısız giriş yapıldı. %(minutes)s dakika sonra yeniden deneyin veya POST /api/v1/auth/password-reset/ ile gönderilen bağlantıyla parolanızı sıfırlayın.",
+            "Adresinizden bu kullanıcı adıyla çok fazla başarısız giriş yapıldı. %(minutes)s dakika sonra yeniden deneyin veya POST /api/v1/auth/password-reset/ ile gönderilen bağlantıyla parolanızı sıfırlayın.",
+        ),
     ),
 }

@@ -21,12 +21,15 @@ def _start_a_completed_task(kitchen, client, **headers):  # noqa: F811 - the fix
     return body["detail"], task.pk
 
 
-@pytest.mark.parametrize(("language", "expected"), [
-    (None, "Task {pk} is completed; it cannot become in_progress (allowed from: approved)."),
-    ("ru", "Задание {pk} в статусе completed; оно не может стать in_progress (допустимо из: approved)."),
-    ("kk", "{pk} тапсырмасы completed күйінде; ол in_progress бола алмайды (рұқсат етілген күйлер: approved)."),
-    ("tr", "{pk} görevi completed durumunda; in_progress olamaz (izin verilen durumlar: approved)."),
-])
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (None, "Task {pk} is completed; it cannot become in_progress (allowed from: approved)."),
+        ("ru", "Задание {pk} в статусе completed; оно не может стать in_progress (допустимо из: approved)."),
+        ("kk", "{pk} тапсырмасы completed күйінде; ол in_progress бола алмайды (рұқсат етілген күйлер: approved)."),
+        ("tr", "{pk} görevi completed durumunda; in_progress olamaz (izin verilen durumlar: approved)."),
+    ],
+)
 def test_an_illegal_move_answers_409_in_the_browsers_language(kitchen, client_for, language, expected):  # noqa: F811
     headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     detail, pk = _start_a_completed_task(kitchen, client_for("planner"), **headers)
