@@ -57,7 +57,7 @@ class SubtreeFilter(admin.SimpleListFilter):
 
 class LocationAdminBase(admin.ModelAdmin):
     list_display = ("tree_name", "code", "code_tco", "type", "taxpayer_id_number", "source", "branch", "is_active",
-                    "synced_at", "subtree")
+                    "time_zone", "synced_at", "subtree")
     list_filter = ("source", "type", "is_active", ParentFilter, SubtreeFilter)
     search_fields = ("name", "code", "code_tco", "taxpayer_id_number", "external_id")
     list_select_related = ("source", "branch")
@@ -65,8 +65,9 @@ class LocationAdminBase(admin.ModelAdmin):
     ordering = ("tree_path", "id")
     raw_id_fields = ("parent", "branch")
     readonly_fields = ("tree_path", "depth", "created_at", "updated_at", "synced_at")
-    fields = ("name", "code", "code_tco", "type", "taxpayer_id_number", "parent", "branch", "is_active", "source",
-              "external_id", "tree_path", "depth", "created_at", "updated_at", "synced_at")
+    # time_zone stays editable on synced rows: no feed carries one.
+    fields = ("name", "code", "code_tco", "type", "taxpayer_id_number", "parent", "branch", "is_active", "time_zone",
+              "source", "external_id", "tree_path", "depth", "created_at", "updated_at", "synced_at")
     actions: list = []
 
     @admin.display(description="name (tree)", ordering="tree_path")

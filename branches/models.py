@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from branches.choices import LocationType
+from core.time_zones import validate_time_zone
 
 
 def subtree_q(location: "Location | str", via: str = "") -> Q:
@@ -78,6 +79,12 @@ class Location(models.Model):
         help_text="For iiko departments: the 1C branch whose code equals this department's code_tco.",
     )
     is_active = models.BooleanField(default=True, db_index=True)
+    # Not in any feed (iiko, 1C, Sentos, Wildberries, MoySklad carry no zone per node): set here, never synced.
+    # db_default too: the org sync's bulk upsert inserts rows without naming this column.
+    time_zone = models.CharField(
+        max_length=64, blank=True, default="", db_default="", validators=[validate_time_zone],
+        help_text="IANA name, e.g. Asia/Almaty or Europe/Istanbul; empty: the parent location's, else the site's.",
+    )
     tree_path = models.CharField(max_length=2000, blank=True, default="", db_index=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,6 +33,7 @@ import django
 from django.conf import settings
 from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 
@@ -85,10 +86,11 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
 def _run(command: list[str], env: dict[str, str]) -> None:
     tool = command[0]
     if shutil.which(tool) is None:
-        raise BackupError(f"{tool} is not installed; install the PostgreSQL client tools matching the server.")
+        raise BackupError(gettext("%(tool)s is not installed; install the PostgreSQL client tools matching "
+                                  "the server.") % {"tool": tool})
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{tool} failed: {result.stderr.strip()[:500]}")
+        raise BackupError(gettext("%(tool)s failed: %(error)s") % {"tool": tool, "error": result.stderr.strip()[:500]})
 
 
 def _dump_database(target_dir: Path) -> Path:
@@ -106,7 +108,9 @@ def _dump_database(target_dir: Path) -> Path:
         args, env = _pg_env()
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *args], env)
         return target
-    raise BackupError(f"Backups support SQLite and PostgreSQL, not {connection.vendor}.")
+    raise BackupError(gettext("Backups support SQLite and PostgreSQL, not %(vendor)s.") % {
+                          "vendor": connection.vendor,
+                      })
 
 
 def _pack_files(target_dir: Path) -> Path:
@@ -157,7 +161,7 @@ def list_backups(directory: Path | str) -> list[Path]:
 
 def prune_backups(directory: Path | str, keep: int) -> list[Path]:
     if keep < 1:
-        raise BackupError("keep must be at least 1: pruning every backup is never what you want.")
+        raise BackupError(gettext("keep must be at least 1: pruning every backup is never what you want."))
     backups = list_backups(directory)
     removed = backups[:-keep] if len(backups) > keep else []
     for path in removed:
@@ -174,25 +178,36 @@ def read_backup(path: Path | str) -> BackupInfo:
     path = Path(path)
     manifest_file = path / MANIFEST
     if not manifest_file.is_file():
-        raise BackupError(f"{path} is not a backup: it has no {MANIFEST}.")
+        raise BackupError(gettext("%(path)s is not a backup: it has no %(MANIFEST)s.") % {
+                              "path": path,
+                              "MANIFEST": MANIFEST,
+                          })
     try:
         manifest = json.loads(manifest_file.read_text())
         if manifest.get("format") != FORMAT_VERSION:
-            raise BackupError(f"{path} has backup format {manifest.get('format')}; this version reads "
-                              f"{FORMAT_VERSION}.")
+            raise BackupError(gettext("%(path)s has backup format %(format)s; this version reads "
+                                      "%(FORMAT_VERSION)s.") % {
+                                  "path": path,
+                                  "format": manifest.get('format'),
+                                  "FORMAT_VERSION": FORMAT_VERSION,
+                              })
         created_at, vendor, files = manifest["created_at"], manifest["vendor"], manifest["files"]
         checksums = {str(name): str(meta["sha256"]) for name, meta in files.items()}
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-        raise BackupError(f"{manifest_file} is truncated or damaged (not the JSON a backup writes); "
-                          "choose another backup.") from None
+        raise BackupError(gettext("%(manifest_file)s is truncated or damaged (not the JSON a backup writes); "
+                                  "choose another backup.") % {"manifest_file": manifest_file}) from None
     needed = {DATABASE_FILES.get(vendor, ""), FILES_ARCHIVE}
     if not needed <= set(checksums):
-        raise BackupError(f"{manifest_file} does not list {', '.join(sorted(needed - set(checksums)))}; "
-                          "the backup is incomplete, choose another one.")
+        raise BackupError(gettext("%(manifest_file)s does not list %(needed)s; the backup is incomplete, "
+                                  "choose another one.") % {
+                              "manifest_file": manifest_file,
+                              "needed": ', '.join(sorted(needed - set(checksums))),
+                          })
     for name, sha256 in checksums.items():
         file = path / name
         if not file.is_file() or _sha256(file) != sha256:
-            raise BackupError(f"{file} is missing or damaged (checksum mismatch); choose another backup.")
+            raise BackupError(gettext("%(file)s is missing or damaged (checksum mismatch); choose another "
+                                      "backup.") % {"file": file})
     return BackupInfo(path, created_at, vendor, files)
 
 
@@ -200,7 +215,8 @@ def _verify_database_file(info: BackupInfo) -> None:
     """Read the whole database file of the backup before anything is replaced (checksums only prove that it
     is what was written, not that what was written is whole)."""
     if info.vendor != connection.vendor:
-        raise BackupError(f"The backup is of a {info.vendor} database; this installation uses {connection.vendor}.")
+        raise BackupError(gettext("The backup is of a %(vendor)s database; this installation uses "
+                                  "%(vendor2)s.") % {"vendor": info.vendor, "vendor2": connection.vendor})
     file = info.path / DATABASE_FILES[info.vendor]
     if info.vendor == "sqlite":
         try:
@@ -210,17 +226,22 @@ def _verify_database_file(info: BackupInfo) -> None:
             finally:
                 probe.close()
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"{file} is not a readable SQLite database ({exc}); choose another backup.") from None
+            raise BackupError(gettext("%(file)s is not a readable SQLite database (%(exc)s); choose another "
+                                      "backup.") % {"file": file, "exc": exc}) from None
         if not result or result[0] != "ok":
-            raise BackupError(f"{file} fails SQLite's integrity check ({result and result[0]}); choose another "
-                              "backup.")
+            raise BackupError(gettext("%(file)s fails SQLite's integrity check (%(value)s); choose another "
+                                      "backup.") % {"file": file, "value": result and result[0]})
         return
     tool = "pg_restore"
     if shutil.which(tool) is None:
-        raise BackupError(f"{tool} is not installed; install the PostgreSQL client tools matching the server.")
+        raise BackupError(gettext("%(tool)s is not installed; install the PostgreSQL client tools matching "
+                                  "the server.") % {"tool": tool})
     result = subprocess.run([tool, "--file", os.devnull, str(file)], capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{file} is truncated or damaged ({result.stderr.strip()[:300]}); choose another backup.")
+        raise BackupError(gettext("%(file)s is truncated or damaged (%(error)s); choose another backup.") % {
+                              "file": file,
+                              "error": result.stderr.strip()[:300],
+                          })
 
 
 def _stage_files(info: BackupInfo) -> dict[str, Path | None]:
@@ -244,8 +265,12 @@ def _stage_files(info: BackupInfo) -> dict[str, Path | None]:
                 tar.extractall(tmp, members=wanted, filter="data")  # "data" refuses links/paths outside tmp
     except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         _discard(staged)
-        raise BackupError(f"{info.path / FILES_ARCHIVE} is truncated or damaged ({type(exc).__name__}: {exc}); "
-                          "nothing was restored, choose another backup.") from None
+        raise BackupError(gettext("%(path)s is truncated or damaged (%(name)s: %(exc)s); nothing was "
+                                  "restored, choose another backup.") % {
+                              "path": info.path / FILES_ARCHIVE,
+                              "name": type(exc).__name__,
+                              "exc": exc,
+                          }) from None
     return staged
 
 
@@ -274,7 +299,8 @@ def _swap_files(staged: dict[str, Path | None]) -> None:
 
 def _restore_database(info: BackupInfo) -> None:
     if info.vendor != connection.vendor:
-        raise BackupError(f"The backup is of a {info.vendor} database; this installation uses {connection.vendor}.")
+        raise BackupError(gettext("The backup is of a %(vendor)s database; this installation uses "
+                                  "%(vendor2)s.") % {"vendor": info.vendor, "vendor2": connection.vendor})
     connections.close_all()
     if connection.vendor == "sqlite":
         source = sqlite3.connect(info.path / "database.sqlite3")

@@ -1,6 +1,8 @@
 """One error vocabulary for the whole product (after Saleor's error codes and our `integrations/errors.py`).
 
-Every service refuses with a subclass of :class:`DomainError`: a message a person can read, the field at fault
+Every service refuses with a subclass of :class:`DomainError`: a message a person can read (built with
+``gettext("… %(name)s …") % {...}`` where it is raised, so it is in the request's language: the user's preference,
+else the browser's Accept-Language, else LANGUAGE_CODE; a subclass's ``hint`` is ``gettext_lazy``), the field at fault
 (if any), a stable machine code, the HTTP status an API answer should carry, and a hint saying what to do.
 The API's exception handler (`core.api.exceptions`) turns any DomainError into JSON in one place, so views
 never translate errors by hand; the admin shows ``str(error)``; commands print it and exit non-zero.
@@ -48,11 +50,13 @@ class DomainError(Exception):
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON body of the API answer (DRF's ``{field: [message]}`` convention, plus code and hint)."""
-        body: dict[str, Any] = {self.field or "detail": [self.message] if self.field else self.message}
+        # str(): a message or hint may be lazy (gettext_lazy on a class); it renders in the active language.
+        message = str(self.message)
+        body: dict[str, Any] = {self.field or "detail": [message] if self.field else message}
         # A field may itself be called "code" or "hint" (a scanned code): then the field keeps its key.
         body["error_code" if "code" in body else "code"] = self.code
         if self.hint:
-            body["error_hint" if "hint" in body else "hint"] = self.hint
+            body["error_hint" if "hint" in body else "hint"] = str(self.hint)
         for key, value in self.extra.items():
             body.setdefault(key, value)
         return body

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
 
 from core import login_guard, otp
 
@@ -46,13 +47,15 @@ class GuardedLoginMixin:
                 if device is None:
                     login_guard.record_failure(username, address)
                     raise forms.ValidationError(
-                        "Enter the current code from your authenticator app (or an unused backup code).",
+                        gettext("Enter the current code from your authenticator app (or an unused backup "
+                                "code)."),
                         code="invalid_otp")
                 user.otp_device = device  # django-otp marks the session verified on login
             elif not self.allows_enrolment:
                 raise forms.ValidationError(
-                    "This account must set up a second factor first: log in to the admin (/admin/) and follow "
-                    "its enrolment page, or use POST /api/v1/auth/login/ and /api/v1/auth/otp/enrol/.",
+                    gettext("This account must set up a second factor first: log in to the admin (/admin/) "
+                            "and follow its enrolment page, or use POST /api/v1/auth/login/ and "
+                            "/api/v1/auth/otp/enrol/."),
                     code="otp_enrolment_required")
         login_guard.record_success(username, address)
         return cleaned

@@ -19,6 +19,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
 
 from core.cache_versions import bump_version, current_version
@@ -62,11 +63,13 @@ def client_address(request) -> str:
 def lockout_message(wait: int) -> str:
     """The same words whether or not the username exists."""
     minutes = max(1, math.ceil(wait / 60))
-    return (
-        f"Too many failed logins for this username from your address. Try again in {minutes} minute"
-        f"{'s' if minutes != 1 else ''}, or reset your password with the link sent by POST "
-        "/api/v1/auth/password-reset/."
-    )
+    return ngettext(
+        "Too many failed logins for this username from your address. Try again in %(minutes)s minute, or reset "
+        "your password with the link sent by POST /api/v1/auth/password-reset/.",
+        "Too many failed logins for this username from your address. Try again in %(minutes)s minutes, or reset "
+        "your password with the link sent by POST /api/v1/auth/password-reset/.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def blocked_for(username: str, address: str) -> int:

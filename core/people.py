@@ -19,6 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.roles import ROLES
@@ -49,9 +50,11 @@ def _refuse_if_no_admin_left(user: AbstractBaseUser | None, action: str) -> None
     if not admins().exists():
         who = f"user {user.get_username()!r}" if user is not None else "the last admin"
         raise Conflict(
-            f"Cannot {action}: {who} is the last active admin, and nobody could administer the product afterwards.",
+            gettext("Cannot %(action)s: %(who)s is the last active admin, and nobody could administer the "
+                    "product afterwards.") % {"action": action, "who": who},
             code="last_admin",
-            hint="Give another active user the admin role (or make them a superuser) first, then try again.",
+            hint=gettext("Give another active user the admin role (or make them a superuser) first, then try "
+                         "again."),
         )
 
 
@@ -60,7 +63,7 @@ def _user(user_id: int, *, lock: bool = False) -> AbstractBaseUser:
     try:
         return (users.select_for_update() if lock else users).get(pk=user_id)
     except get_user_model().DoesNotExist:
-        raise NotFound(f"No user with id {user_id}.") from None
+        raise NotFound(gettext("No user with id %(user_id)s.") % {"user_id": user_id}) from None
 
 
 def _groups(names: Iterable[str]) -> list[Group]:
@@ -68,8 +71,11 @@ def _groups(names: Iterable[str]) -> list[Group]:
     found = {g.name: g for g in Group.objects.filter(name__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
-        raise InvalidInput(f"No role (group) named {', '.join(map(repr, missing))}; roles are: "
-                           f"{', '.join(Group.objects.order_by('name').values_list('name', flat=True)) or 'none'}.",
+        raise InvalidInput(gettext("No role (group) named %(names)s; roles are: %(roles)s.") % {
+                               "names": ', '.join(map(repr, missing)),
+                               "roles": ', '.join(Group.objects.order_by('name').values_list('name',
+                                                                                             flat=True)) or 'none',
+                           },
                            field="groups")
     return [found[n] for n in names]
 
@@ -84,8 +90,8 @@ def _validate_password(password: str, user: AbstractBaseUser, field: str = "pass
 def _refuse_superuser_flag(fields: dict[str, Any], by: AbstractBaseUser | None) -> None:
     # The admin role holds every auth permission, but superuser is more than the role: only a superuser grants it.
     if "is_superuser" in fields and by is not None and not by.is_superuser:
-        raise Forbidden("Only a superuser can make or unmake superusers.", field="is_superuser",
-                        hint="Give the admin role instead (POST /api/v1/users/{id}/set-role/).")
+        raise Forbidden(gettext("Only a superuser can make or unmake superusers."), field="is_superuser",
+                        hint=gettext("Give the admin role instead (POST /api/v1/users/{id}/set-role/)."))
 
 
 def create_user(*, username: str, password: str | None = None, groups: Iterable[str] = (),
@@ -94,12 +100,15 @@ def create_user(*, username: str, password: str | None = None, groups: Iterable[
     model = get_user_model()
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
-        raise InvalidInput(f"Unknown user field(s): {', '.join(sorted(unknown))}.")
+        raise InvalidInput(gettext("Unknown user field(s): %(unknown)s.") % {
+                               "unknown": ', '.join(sorted(unknown)),
+                           })
     _refuse_superuser_flag(fields, by)
     with transaction.atomic():
         if model.objects.filter(username__iexact=username).exists():
-            raise Conflict(f"A user named {username!r} already exists.", field="username",
-                           hint="Choose another username, or update the existing user.")
+            raise Conflict(gettext("A user named %(username)r already exists.") % {"username": username},
+                           field="username",
+                           hint=gettext("Choose another username, or update the existing user."))
         user = model(username=username, **fields)
         if password:
             _validate_password(password, user)
@@ -116,7 +125,9 @@ def update_user(user_id: int, *, groups: Iterable[str] | None = None, by: Abstra
     """Change a user's details, flags and (when given) roles; refused if it would leave no admin."""
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
-        raise InvalidInput(f"Unknown user field(s): {', '.join(sorted(unknown))}.")
+        raise InvalidInput(gettext("Unknown user field(s): %(unknown)s.") % {
+                               "unknown": ', '.join(sorted(unknown)),
+                           })
     _refuse_superuser_flag(fields, by)
     with transaction.atomic():
         _lock_admins()
@@ -133,7 +144,10 @@ def update_user(user_id: int, *, groups: Iterable[str] | None = None, by: Abstra
 def set_role(user_id: int, role: str) -> AbstractBaseUser:
     """Give the user exactly one role (replacing the roles they had); other, non-role groups are kept."""
     if role not in ROLES:
-        raise InvalidInput(f"{role!r} is not a role; choose one of: {', '.join(ROLES)}.", field="role")
+        raise InvalidInput(gettext("%(role)r is not a role; choose one of: %(ROLES)s.") % {
+                               "role": role,
+                               "ROLES": ', '.join(ROLES),
+                           }, field="role")
     with transaction.atomic():
         _lock_admins()
         user = _user(user_id, lock=True)
@@ -180,8 +194,10 @@ def _permissions(names: Iterable[str]) -> list[Permission]:
             found[name] = candidates[0]
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise InvalidInput(f"Unknown or ambiguous permission(s): {', '.join(missing)}; name them as "
-                           "'app_label.codename' (see /api/v1/permissions/).", field="permissions")
+        raise InvalidInput(gettext("Unknown or ambiguous permission(s): %(missing)s; name them as "
+                                   "'app_label.codename' (see /api/v1/permissions/).") % {
+                               "missing": ', '.join(missing),
+                           }, field="permissions")
     return [found[c] for c in wanted]
 
 
@@ -189,7 +205,7 @@ def create_group(*, name: str, permissions: Iterable[str] = ()) -> Group:
     """A new group (role) with the given permissions."""
     with transaction.atomic():
         if Group.objects.filter(name__iexact=name).exists():
-            raise Conflict(f"A group named {name!r} already exists.", field="name")
+            raise Conflict(gettext("A group named %(name)r already exists.") % {"name": name}, field="name")
         group = Group.objects.create(name=name)
         group.permissions.set(_permissions(permissions))
     return group
@@ -202,21 +218,25 @@ def update_group(group_id: int, *, name: str | None = None, permissions: Iterabl
     with transaction.atomic():
         group = Group.objects.select_for_update().filter(pk=group_id).first()
         if group is None:
-            raise NotFound(f"No group with id {group_id}.")
+            raise NotFound(gettext("No group with id %(group_id)s.") % {"group_id": group_id})
         if name is not None and name != group.name:
             if group.name in ROLES:
-                raise Conflict(f"{group.name!r} is a built-in role and cannot be renamed.", field="name")
+                raise Conflict(gettext("%(group)r is a built-in role and cannot be renamed.") % {
+                                   "group": group.name,
+                               }, field="name")
             if Group.objects.filter(name__iexact=name).exclude(pk=group.pk).exists():
-                raise Conflict(f"A group named {name!r} already exists.", field="name")
+                raise Conflict(gettext("A group named %(name)r already exists.") % {"name": name}, field="name")
             group.name = name
             group.save(update_fields=["name"])
         if permissions is not None:
             chosen = _permissions(permissions)
             if group.name in ROLES and {p.pk for p in chosen} != set(group.permissions.values_list("pk", flat=True)):
-                raise Conflict(f"The permissions of the built-in role {group.name!r} are declared in core.roles and "
-                               "re-applied after every migrate; an edit here would silently vanish.",
-                               field="permissions", hint="Create another group with the extra permissions and add "
-                                                         "it to the users who need them.")
+                raise Conflict(gettext("The permissions of the built-in role %(group)r are declared in "
+                                       "core.roles and re-applied after every migrate; an edit here would "
+                                       "silently vanish.") % {"group": group.name},
+                               field="permissions", hint=gettext("Create another group with the extra "
+                                                                 "permissions and add it to the users who "
+                                                                 "need them."))
             group.permissions.set(chosen)
     return group
 
@@ -226,8 +246,10 @@ def delete_group(group_id: int) -> None:
     with transaction.atomic():
         group = Group.objects.select_for_update().filter(pk=group_id).first()
         if group is None:
-            raise NotFound(f"No group with id {group_id}.")
+            raise NotFound(gettext("No group with id %(group_id)s.") % {"group_id": group_id})
         if group.name in ROLES:
-            raise Conflict(f"{group.name!r} is a built-in role and cannot be deleted.",
-                           hint="Take the role away from its users instead.")
+            raise Conflict(gettext("%(group)r is a built-in role and cannot be deleted.") % {
+                               "group": group.name,
+                           },
+                           hint=gettext("Take the role away from its users instead."))
         group.delete()

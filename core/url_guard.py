@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -48,7 +49,9 @@ class HostPolicy:
 
     @property
     def hint(self) -> str:
-        return f"Use the server's public http(s) address; loopback and private hosts need {self.setting}=true."
+        return gettext("Use the server's public http(s) address; loopback and private hosts need %(setting)s=true.") % {
+            "setting": self.setting
+        }
 
 
 class UnsafeURL(ValueError):
@@ -68,13 +71,13 @@ def address_refusal(address: str | IPAddress, *, allow_private: bool) -> str:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip.is_link_local:
-        return f"{ip} is a link-local address (cloud metadata services live there)"
+        return gettext("%(ip)s is a link-local address (cloud metadata services live there)") % {"ip": ip}
     if ip.is_unspecified or ip.is_multicast:
-        return f"{ip} is not a host address"
+        return gettext("%(ip)s is not a host address") % {"ip": ip}
     if ip.is_loopback:
-        return "" if allow_private else f"{ip} is a loopback address"
+        return "" if allow_private else gettext("%(ip)s is a loopback address") % {"ip": ip}
     if ip.is_private or ip.is_reserved or not ip.is_global:
-        return "" if allow_private else f"{ip} is a private or reserved address"
+        return "" if allow_private else gettext("%(ip)s is a private or reserved address") % {"ip": ip}
     return ""
 
 
@@ -96,14 +99,18 @@ def check_url(url: str, *, policy: HostPolicy, field: str, resolve: bool = True)
         parts = urlsplit(str(url).strip())
         port = parts.port
     except ValueError:
-        raise UnsafeURL(f"{field}: {url!r} is not a valid URL.") from None
+        raise UnsafeURL(gettext("%(field)s: %(url)r is not a valid URL.") % {"field": field, "url": url}) from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise UnsafeURL(f"{field}: only http and https URLs are allowed, not {parts.scheme or 'no scheme'!r}.")
+        raise UnsafeURL(gettext("%(field)s: only http and https URLs are allowed, not %(value)r.") % {
+            "field": field, "value": parts.scheme or "no scheme"
+        })
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise UnsafeURL(f"{field}: a URL may not carry a user name or password (user:password@host).")
+        raise UnsafeURL(gettext("%(field)s: a URL may not carry a user name or password (user:password@host).") % {
+            "field": field
+        })
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
-        raise UnsafeURL(f"{field}: {url!r} has no host.")
+        raise UnsafeURL(gettext("%(field)s: %(url)r has no host.") % {"field": field, "url": url})
     allow_private = policy.allow_private()
     try:
         addresses = [str(ipaddress.ip_address(host))]
@@ -117,7 +124,9 @@ def check_url(url: str, *, policy: HostPolicy, field: str, resolve: bool = True)
     for address in addresses:
         reason = address_refusal(address, allow_private=allow_private)
         if reason:
-            raise UnsafeURL(f"{field}: {host} is not allowed: {reason}. {policy.hint}")
+            raise UnsafeURL(gettext("%(field)s: %(host)s is not allowed: %(reason)s. %(hint)s") % {
+                "field": field, "host": host, "reason": reason, "hint": policy.hint
+            })
     return str(url).strip()
 
 
@@ -140,7 +149,9 @@ def _check_peer(sock: socket.socket, host: str, policy: HostPolicy) -> None:
     reason = address_refusal(peer, allow_private=policy.allow_private())
     if reason:
         sock.close()
-        raise BlockedAddress(f"{host} resolved to a refused address: {reason}. {policy.hint}")
+        raise BlockedAddress(gettext("%(host)s resolved to a refused address: %(reason)s. %(hint)s") % {
+            "host": host, "reason": reason, "hint": policy.hint
+        })
 
 
 @functools.cache

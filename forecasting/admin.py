@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from forecasting.choices import RunStatus
 from forecasting.models import Forecast, ForecastAccuracyLog, LocationForecastPolicy, ModelRun, SeriesMethod
@@ -217,14 +218,19 @@ class ModelRunAdmin(admin.ModelAdmin):
             try:
                 new = retrain(run, user=request.user)
             except ForecastingError as exc:
-                self.message_user(request, f"Run #{run.pk} not retrained: {exc}", messages.ERROR)
+                self.message_user(request, gettext("Run #%(run_id)s not retrained: %(exc)s") % {
+                                               "run_id": run.pk,
+                                               "exc": exc,
+                                           }, messages.ERROR)
                 return
             self.message_user(
-                request, f"Run #{new.pk} queued (settings of run #{run.pk}); refresh to follow its progress.",
+                request, gettext("Run #%(new_id)s queued (settings of run #%(run_id)s); refresh to follow "
+                                 "its progress.") % {"new_id": new.pk, "run_id": run.pk},
                 messages.SUCCESS,
             )
         if queryset.count() > 1:
-            self.message_user(request, "Only the newest selected run was retrained: runs go one at a time.",
+            self.message_user(request, gettext("Only the newest selected run was retrained: runs go one at a "
+                                               "time."),
                               messages.WARNING)
 
 

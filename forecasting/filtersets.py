@@ -2,6 +2,7 @@
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 
 from branches.models import Location
@@ -44,9 +45,11 @@ class ForecastFilterSet(SeriesFilterSet):
         if value.lower() == "latest":
             return queryset  # the view narrows to the latest run after every other filter
         if not value.isdigit():
-            raise ValidationError({"run": [f"Expected a run id or 'latest', got {value!r}."]})
+            raise ValidationError({"run": [gettext("Expected a run id or 'latest', got %(value)r.") % {
+                                               "value": value,
+                                           }]})
         if not ModelRun.objects.filter(pk=int(value)).exists():
-            raise ValidationError({"run": [f"No forecast run with id {value}."]})
+            raise ValidationError({"run": [gettext("No forecast run with id %(value)s.") % {"value": value}]})
         return queryset.filter(run_id=int(value))
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from branches import admin as branches_admin
 from integrations.api.serializers import CREDENTIAL_FIELDS
@@ -101,12 +102,17 @@ def sync_org_now(modeladmin, request, queryset: QuerySet[IntegrationAccount]) ->
 
 def _start_syncs(modeladmin, request, accounts, stream: str) -> None:
     if not request.user.has_perm("integrations.add_syncrun"):
-        modeladmin.message_user(request, "Starting a sync needs the integrator role (add sync run permission).",
+        modeladmin.message_user(request, gettext("Starting a sync needs the integrator role (add sync run "
+                                                 "permission)."),
                                 messages.ERROR)
         return
     for account in accounts:
         if stream not in streams_for_kind(account.kind):
-            modeladmin.message_user(request, f"{account.name}: no {stream} connector for {account.kind}.",
+            modeladmin.message_user(request, gettext("%(account)s: no %(stream)s connector for %(kind)s.") % {
+                                                 "account": account.name,
+                                                 "stream": stream,
+                                                 "kind": account.kind,
+                                             },
                                     messages.WARNING)
             continue
         try:
@@ -116,19 +122,25 @@ def _start_syncs(modeladmin, request, accounts, stream: str) -> None:
             continue
         run, created = started.run, started.created
         url = reverse("admin:integrations_syncrun_change", args=[run.pk])
-        text = "queued" if created else f"already {run.status}"
-        modeladmin.message_user(request, format_html('{}: {} sync <a href="{}">run #{}</a> {}.',
-                                                     account.name, stream, url, run.pk, text), messages.SUCCESS)
+        if created:
+            template = gettext('{account}: {stream} sync <a href="{url}">run #{run}</a> queued.')
+        else:
+            template = gettext('{account}: {stream} sync <a href="{url}">run #{run}</a> already {status}.')
+        modeladmin.message_user(request, format_html(template, account=account.name, stream=stream, url=url,
+                                                     run=run.pk, status=run.status), messages.SUCCESS)
 
 
 def _sync_all_streams(modeladmin, request, accounts, mode: str) -> None:
     if not request.user.has_perm("integrations.add_syncrun"):
-        modeladmin.message_user(request, "Starting a sync needs the integrator role (add sync run permission).",
+        modeladmin.message_user(request, gettext("Starting a sync needs the integrator role (add sync run "
+                                                 "permission)."),
                                 messages.ERROR)
         return
     for account in accounts:
         if not account.enabled:
-            modeladmin.message_user(request, f"{account.name} is disabled; enable it first.", messages.WARNING)
+            modeladmin.message_user(request, gettext("%(account)s is disabled; enable it first.") % {
+                                                 "account": account.name,
+                                             }, messages.WARNING)
             continue
         runs = sync_account(account, mode=mode, trigger=SyncTrigger.ADMIN, background=True)
         url = reverse("admin:integrations_syncrun_changelist") + f"?account__id__exact={account.pk}"
@@ -259,7 +271,8 @@ def sync_location_sources_now(modeladmin, request, queryset) -> None:
     account_ids = queryset.exclude(source__isnull=True).values_list("source_id", flat=True).distinct()
     accounts = IntegrationAccount.objects.filter(pk__in=list(account_ids))
     if not accounts:
-        modeladmin.message_user(request, "The selected rows are manual entries; there is no account to sync.",
+        modeladmin.message_user(request, gettext("The selected rows are manual entries; there is no account "
+                                                 "to sync."),
                                 messages.WARNING)
         return
     _start_syncs(modeladmin, request, accounts, SyncStream.ORG)

@@ -6,6 +6,8 @@ redaction of the account's secret values before they are quoted.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from core.errors import DomainError
 
 
@@ -44,45 +46,49 @@ class IntegrationError(DomainError):
 class ConfigurationError(IntegrationError):
     """The account is set up wrongly (missing credentials, bad base URL, unknown connector)."""
 
-    hint = "Fix the account in the admin (Integrations → Accounts)."
+    hint = gettext_lazy("Fix the account in the admin (Integrations → Accounts).")
 
 
 class DisallowedHost(ConfigurationError):
     """The URL is not http(s) to an allowed address (integrations/safety.py): nothing was sent there."""
 
-    hint = ("Point the account at the server's public http(s) address; loopback and private hosts need "
-            "INTEGRATIONS_ALLOW_PRIVATE_HOSTS=true.")
+    hint = (gettext_lazy("Point the account at the server's public http(s) address; loopback and private "
+                         "hosts need INTEGRATIONS_ALLOW_PRIVATE_HOSTS=true."))
 
 
 class AuthenticationFailed(IntegrationError):
-    hint = "Check the login/password or API key stored for this account."
+    hint = gettext_lazy("Check the login/password or API key stored for this account.")
 
 
 class PermissionDeniedUpstream(IntegrationError):
-    hint = "The remote system refused access (licence or permissions); ask its administrator."
+    hint = gettext_lazy("The remote system refused access (licence or permissions); ask its administrator.")
 
 
 class RateLimited(IntegrationError):
-    hint = "The remote system keeps asking us to slow down; try later or lower the account's request rate."
+    hint = gettext_lazy("The remote system keeps asking us to slow down; try later or lower the account's "
+                        "request rate.")
 
 
 class UpstreamServerError(IntegrationError):
-    hint = "The remote system failed; try again later and tell its administrator if it persists."
+    hint = gettext_lazy("The remote system failed; try again later and tell its administrator if it persists.")
 
 
 class UpstreamClientError(IntegrationError):
-    hint = "The request was refused; check the account's base URL and options."
+    hint = gettext_lazy("The request was refused; check the account's base URL and options.")
 
 
 class UpstreamTimeout(IntegrationError):
-    hint = "The remote system did not answer in time; try later or raise the account's read_timeout option."
+    hint = gettext_lazy("The remote system did not answer in time; try later or raise the account's "
+                        "read_timeout option.")
 
 
 class UpstreamUnreachable(IntegrationError):
-    hint = "Could not connect; check the account's base URL and that the server is up and reachable."
+    hint = gettext_lazy("Could not connect; check the account's base URL and that the server is up and "
+                        "reachable.")
 
 
 class ResponseFormatError(IntegrationError):
     """The answer could not be parsed or was unsafe to parse (DTD, entities, wrong shape)."""
 
-    hint = "The remote system sent something we do not understand; check its version and the base URL."
+    hint = gettext_lazy("The remote system sent something we do not understand; check its version and the "
+                        "base URL.")

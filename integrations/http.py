@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext
 
 from integrations import errors
 from integrations.safety import BlockedAddress, UnsafeURL, check_url, guard_session
@@ -180,7 +181,9 @@ def config_for_account(account: Any, **defaults: Any) -> ClientConfig:
     merged: dict[str, Any] = {**defaults, **getattr(settings, "INTEGRATIONS_HTTP", {})}
     options = getattr(account, "options", None) or {}
     if not isinstance(options, dict):  # a row stored before options had a schema (integrations/options.py)
-        raise errors.ConfigurationError(f"options must be an object of settings, not {options!r}",
+        raise errors.ConfigurationError(gettext("options must be an object of settings, not %(options)r") % {
+                                            "options": options,
+                                        },
                                         account=getattr(account, "name", ""))
     merged.update({k: v for k, v in options.items() if k in _CONFIG_KEYS})
     if getattr(account, "request_rate_per_minute", None):
@@ -297,13 +300,23 @@ class HttpClient:
                 raise errors.DisallowedHost(str(exc), **self._where(method, url)) from None
             except requests.Timeout:
                 failure = errors.UpstreamTimeout(
-                    f"no answer within {timeout[1]:g} s (connect {timeout[0]:g} s) after {attempt} attempt(s)",
+                    gettext("no answer within %(timeout)s s (connect %(timeout2)s s) after %(attempt)s "
+                            "attempt(s)") % {
+                        "timeout": format(timeout[1], "g"),
+                        "timeout2": format(timeout[0], "g"),
+                        "attempt": attempt,
+                    },
                     **self._where(method, url))
             except requests.ConnectionError as exc:
                 failure = errors.UpstreamUnreachable(
-                    f"connection failed after {attempt} attempt(s) ({type(exc).__name__})", **self._where(method, url))
+                    gettext("connection failed after %(attempt)s attempt(s) (%(name)s)") % {
+                        "attempt": attempt,
+                        "name": type(exc).__name__,
+                    }, **self._where(method, url))
             except requests.RequestException as exc:
-                raise errors.UpstreamClientError(f"request could not be sent ({type(exc).__name__})",
+                raise errors.UpstreamClientError(gettext("request could not be sent (%(name)s)") % {
+                                                     "name": type(exc).__name__,
+                                                 },
                                                  **self._where(method, url)) from None
             else:
                 status = response.status_code

@@ -1,5 +1,6 @@
 """The old ERP's request and response shapes (snake_case JSON), documented for the deprecated aliases."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from legacy.services import MAX_LIMIT
@@ -75,9 +76,9 @@ class FetchSalesSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["start_date"] > attrs["end_date"]:
-            raise serializers.ValidationError({"start_date": ["start_date is after end_date."]})
+            raise serializers.ValidationError({"start_date": [gettext("start_date is after end_date.")]})
         if (attrs["end_date"] - attrs["start_date"]).days > 366:
-            raise serializers.ValidationError({"start_date": ["fetch at most 366 days at a time."]})
+            raise serializers.ValidationError({"start_date": [gettext("fetch at most 366 days at a time.")]})
         return attrs
 
 

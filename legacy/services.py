@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from branches.models import Location
 from core.errors import Conflict
@@ -52,11 +53,13 @@ def configured_onec_account(name: str = "") -> IntegrationAccount:
         accounts = accounts.filter(name=name)
     found = list(accounts[:10])
     if not found:
-        raise Conflict(f"No enabled 1C account{f' named {name!r}' if name else ''} is configured.",
-                       code="no_account", hint="Add a 1C integration account (or enable it) first.")
+        raise Conflict(gettext("No enabled 1C account%(value)s is configured.") % {
+                           "value": f' named {name!r}' if name else '',
+                       },
+                       code="no_account", hint=gettext("Add a 1C integration account (or enable it) first."))
     if len(found) > 1:
-        raise Conflict("Several 1C accounts are configured: " + ", ".join(a.name for a in found) + ".",
-                       code="ambiguous_account", hint="Name the one to sync with ?account=<name>.")
+        raise Conflict(gettext("Several 1C accounts are configured: ") + ", ".join(a.name for a in found) + ".",
+                       code="ambiguous_account", hint=gettext("Name the one to sync with ?account=<name>."))
     return found[0]
 
 

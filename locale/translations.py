@@ -331,6 +331,12 @@ PLURALS = {
 }
 LANGS = ("ru", "kk", "tr")
 
+# The messages of services, serializers and the API (errors, validation, hints): their own table, same shape.
+from translations_messages import MESSAGE_PLURALS, MESSAGES  # noqa: E402 - run as a script from locale/
+
+T.update(MESSAGES)
+PLURALS.update(MESSAGE_PLURALS)
+
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -357,8 +363,12 @@ if __name__ == "__main__":
             if msgid == "":
                 out.append(entry)
                 continue
-            head = entry[: entry.index("msgid ")].replace("#, fuzzy\n", "")
-            ident = entry[entry.index("msgid "):]
+            # A translation written here is reviewed: drop msgmerge's fuzzy flag (a fuzzy entry is left out of the
+            # .mo, so it would show in English) and its "#|" guess of the previous msgid.
+            start = match.start()  # the msgid line itself, not a "#| msgid" comment above it
+            head = entry[:start].replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
+            head = "".join(line for line in head.splitlines(keepends=True) if not line.startswith("#|"))
+            ident = entry[start:]
             plural = re.search(r'^msgid_plural (".*")', ident, re.M)
             ident = re.split(r"^msgstr", ident, flags=re.M)[0].rstrip("\n")
             if plural:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,10 @@ def validate_metric_path(value: str) -> None:
     """Model/serializer validator: the path must name a catalogued metric."""
     if value not in METRIC_BY_PATH:
         raise ValidationError(
-            f"Unknown metric {value!r}. Valid metrics: {', '.join(METRIC_PATHS)}.", code="unknown_metric"
+            gettext("Unknown metric %(value)r. Valid metrics: %(METRIC_PATHS)s.") % {
+                "value": value,
+                "METRIC_PATHS": ', '.join(METRIC_PATHS),
+            }, code="unknown_metric"
         )
 
 

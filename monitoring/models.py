@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from monitoring.choices import COMPARATOR_SYMBOLS, AlertStatus, Comparator, Severity, SnapshotTrigger
 from monitoring.metrics import validate_metric_path
@@ -46,7 +47,9 @@ def validate_recipients(value: str) -> None:
             validate_email(address)
         except ValidationError:
             raise ValidationError(
-                f"{address!r} is not a valid e-mail address; separate addresses with commas.", code="invalid_email"
+                gettext("%(address)r is not a valid e-mail address; separate addresses with commas.") % {
+                    "address": address,
+                }, code="invalid_email"
             ) from None
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from planning.models import (
     BillOfMaterials,
@@ -52,7 +53,8 @@ def _run_each(modeladmin, request, queryset: QuerySet, call, verb: str) -> None:
     for text in refused[:20]:
         modeladmin.message_user(request, text, messages.ERROR)
     if len(refused) > 20:
-        modeladmin.message_user(request, f"… and {len(refused) - 20} more refused.", messages.ERROR)
+        modeladmin.message_user(request, gettext("… and %(count)s more refused.") % {"count": len(refused) - 20},
+                                messages.ERROR)
 
 
 class ReadOnlyAdminMixin:
@@ -161,7 +163,8 @@ class PurchaseOrderAdmin(admin.ModelAdmin):
         """Through the service: a draft only, and its approved proposals go back to the review queue."""
         returned = purchasing.delete_purchase_order(obj.pk, return_proposals=True)
         if returned:
-            self.message_user(request, f"{returned} approved proposal(s) of PO {obj.pk} went back to review.",
+            self.message_user(request, gettext("%(returned)s approved proposal(s) of PO %(obj_id)s went back "
+                                               "to review.") % {"returned": returned, "obj_id": obj.pk},
                               messages.WARNING)
 
     def delete_queryset(self, request, queryset):
@@ -268,7 +271,10 @@ class BillOfMaterialsAdmin(admin.ModelAdmin):
                 set_default_bom(obj)
                 obj.is_default = True
             except REFUSALS as exc:
-                self.message_user(request, f"{obj} was saved but is not the default: {exc}", messages.ERROR)
+                self.message_user(request, gettext("%(obj)s was saved but is not the default: %(exc)s") % {
+                                               "obj": obj,
+                                               "exc": exc,
+                                           }, messages.ERROR)
 
     @admin.action(description="Make the default BOM of its product", permissions=["change"])
     def make_default(self, request, queryset):

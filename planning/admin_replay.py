@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from planning.models import ReplayRun
@@ -112,7 +113,8 @@ class ReplayRunAdmin(admin.ModelAdmin):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 run = queue_replay(replay_request, user=request.user)
-                messages.success(request, f"Replay #{run.pk} is queued; this page follows its progress.")
+                messages.success(request, gettext("Replay #%(run_id)s is queued; this page follows its "
+                                                  "progress.") % {"run_id": run.pk})
                 return HttpResponseRedirect(reverse("admin:planning_replayrun_change", args=[run.pk]))
         context = {**self.admin_site.each_context(request), "title": "Replay the policy on history", "form": form,
                    "opts": self.model._meta, "add": True}

@@ -269,7 +269,8 @@ AUTHENTICATION_BACKENDS = ["core.permission_cache.CachedPermissionsBackend"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # JWT, then the user's chosen language (API messages in it); the session's is set by the middleware.
+        "core.api.authentication.PreferredLanguageJWTAuthentication",
         "core.api.authentication.OTPSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ModelPermissionsOrAuthenticated"],

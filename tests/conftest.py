@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from core.roles import ROLES, sync_role_permissions
@@ -15,6 +16,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Russian leaves Russian active in the thread (LocaleMiddleware sets it per request and a
+    server's next request sets its own); a test that calls a service directly afterwards expects the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from webhooks import services
 from webhooks.choices import Event
@@ -30,7 +31,7 @@ class WebhookEndpointForm(forms.ModelForm):
             if cleaned.get("secret"):
                 services.endpoints.validate_secret(cleaned["secret"])
             elif not self.instance.pk:
-                raise ValidationError({"secret": ["A signing secret is required for a new endpoint."]})
+                raise ValidationError({"secret": [gettext("A signing secret is required for a new endpoint.")]})
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 self.add_error(field, errors)
@@ -66,7 +67,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def send_test_event(self, request, queryset):
         for endpoint in queryset:
             services.send_test_event(endpoint)
-        self.message_user(request, f"Test event queued for {queryset.count()} endpoint(s); see the deliveries.",
+        self.message_user(request, gettext("Test event queued for %(count)s endpoint(s); see the deliveries.") % {
+                                       "count": queryset.count(),
+                                   },
                           messages.SUCCESS)
 
 
@@ -89,4 +92,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         for delivery in queryset:
             services.retry_now(delivery)
-        self.message_user(request, f"{queryset.count()} delivery(ies) queued again.", messages.SUCCESS)
+        self.message_user(request, gettext("%(count)s delivery(ies) queued again.") % {
+                                       "count": queryset.count(),
+                                   }, messages.SUCCESS)

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.time_zones import validate_time_zone
 
-def validate_time_zone(value: str) -> None:
-    if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a known time zone; use a name such as Asia/Almaty or "
-                                "Europe/Istanbul.") % {"value": value})
+__all__ = ["PlannerProfile", "validate_time_zone"]  # validate_time_zone: named by migration 0001
 
 
 class PlannerProfile(models.Model):
@@ -24,7 +19,12 @@ class PlannerProfile(models.Model):
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, blank=True, default="", validators=[validate_time_zone],
-        help_text=_("Empty: the site's time zone. For example Asia/Almaty or Europe/Istanbul."),
+        help_text=_("Empty: your home location's time zone, else the site's. For example Asia/Almaty or "
+                    "Europe/Istanbul."),
+    )
+    home_location = models.ForeignKey(
+        "branches.Location", verbose_name=_("home location"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("Where you work: its time zone is yours unless you choose one."),
     )
 
     class Meta:

@@ -1,5 +1,6 @@
 from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -10,6 +11,7 @@ from rest_framework.response import Response
 from branches.api.serializers import LocationSerializer, LocationTreeNodeSerializer
 from branches.filtersets import LocationFilterSet
 from branches.models import Location
+from branches.services.time_zones import with_effective_time_zone
 from branches.services.tree import build_tree
 from core.api.exceptions import Conflict
 
@@ -21,7 +23,7 @@ class LocationViewSet(viewsets.ModelViewSet):
     synced row is refused (syncs deactivate, never delete).
     """
 
-    queryset = Location.objects.select_related("source", "parent").order_by("tree_path", "id")
+    queryset = with_effective_time_zone(Location.objects.select_related("source", "parent")).order_by("tree_path", "id")
     serializer_class = LocationSerializer
     filterset_class = LocationFilterSet
     search_fields = ["name", "code", "code_tco", "taxpayer_id_number", "external_id"]
@@ -29,13 +31,17 @@ class LocationViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Location) -> None:
         if instance.source_id is not None:
-            raise Conflict(f"{instance.name!r} is synced from {instance.source.name!r}: it is deactivated when it "
-                           "leaves the source's feed, never deleted here.")
+            raise Conflict(gettext("%(instance)r is synced from %(source)r: it is deactivated when it leaves "
+                                   "the source's feed, never deleted here.") % {
+                               "instance": instance.name,
+                               "source": instance.source.name,
+                           })
         try:
             instance.delete()
         except ProtectedError:
-            raise Conflict(f"{instance.name!r} still has child locations or data pointing at it; move or delete "
-                           "those first, or set is_active=false.") from None
+            raise Conflict(gettext("%(instance)r still has child locations or data pointing at it; move or "
+                                   "delete those first, or set is_active=false.") % {"instance": instance.name}
+                           ) from None
 
     @extend_schema(responses=LocationSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -87,4 +93,7 @@ def _int_param(params, name: str) -> int:
     try:
         return int(params[name])
     except (TypeError, ValueError):
-        raise ValidationError({name: [f"{name} must be a whole number, got {params[name]!r}."]}) from None
+        raise ValidationError({name: [gettext("%(name)s must be a whole number, got %(value)r.") % {
+                                          "name": name,
+                                          "value": params[name],
+                                      }]}) from None

@@ -36,6 +36,7 @@ from typing import Any, Protocol
 from django.db import NotSupportedError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branches.choices import BRANCH_TYPES, LocationType
 from branches.models import SYNCED_FIELDS, Location, subtree_q
@@ -182,8 +183,13 @@ def apply_org_feed(
         too_deep = [ext for ext, (path, _depth) in paths.items() if len(path) > _TREE_PATH_MAX]
         if too_deep:
             raise OrgFeedError(
-                f"{label}: the tree is too deep to store: the path of node {too_deep[0]!r} is longer than "
-                f"{_TREE_PATH_MAX} characters ({len(too_deep)} nodes affected). Nothing was changed."
+                gettext("%(label)s: the tree is too deep to store: the path of node %(too_deep)r is longer "
+                        "than %(TREE_PATH_MAX)s characters (%(count)s nodes affected). Nothing was changed.") % {
+                    "label": label,
+                    "too_deep": too_deep[0],
+                    "TREE_PATH_MAX": _TREE_PATH_MAX,
+                    "count": len(too_deep),
+                }
             )
 
         branch_link = _branch_links(feed, pk_of, source)
@@ -264,7 +270,9 @@ def _allocate_ids(count: int) -> list[int]:
     try:
         return allocate_location_ids(count)
     except NotSupportedError:
-        raise OrgFeedError(f"apply_org_feed supports PostgreSQL and SQLite, not {connection.vendor}.") from None
+        raise OrgFeedError(
+            gettext("apply_org_feed supports PostgreSQL and SQLite, not %(vendor)s.") % {"vendor": connection.vendor}
+        ) from None
 
 
 def _break_cycles(parent_ext: dict[str, str | None], feed: dict[str, OrgNode], result: OrgSyncResult,
@@ -449,4 +457,6 @@ def _upsert(rows: list[dict[str, Any]], now, *, source_id: int | None) -> None:
                 [tuple(record[c] for c in _WRITE_COLUMNS) for record in payload],
             )
         else:  # pragma: no cover - guarded by _allocate_ids
-            raise OrgFeedError(f"apply_org_feed supports PostgreSQL and SQLite, not {connection.vendor}.")
+            raise OrgFeedError(gettext("apply_org_feed supports PostgreSQL and SQLite, not %(vendor)s.") % {
+                                   "vendor": connection.vendor,
+                               })

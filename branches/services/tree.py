@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import NotSupportedError, connection, transaction
+from django.utils.translation import gettext
 
 from branches.models import Location, subtree_q
 
@@ -11,11 +12,14 @@ def check_parent(location: Location) -> None:
     if location.parent_id is None or location.pk is None:
         return
     if location.parent_id == location.pk:
-        raise ValidationError({"parent": [f"{location} cannot be its own parent."]})
+        raise ValidationError({"parent": [gettext("%(location)s cannot be its own parent.") % {
+                                              "location": location,
+                                          }]})
     parent_path = Location.objects.filter(pk=location.parent_id).values_list("tree_path", flat=True).first() or ""
     if f"/{location.pk}/" in parent_path:
         parent = Location.objects.get(pk=location.parent_id)
-        raise ValidationError({"parent": [f"{location} cannot be placed below its own descendant {parent}."]})
+        raise ValidationError({"parent": [gettext("%(location)s cannot be placed below its own descendant "
+                                                  "%(parent)s.") % {"location": location, "parent": parent}]})
 
 
 def allocate_location_ids(count: int) -> list[int]:

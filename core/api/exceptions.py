@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -18,13 +19,13 @@ logger = logging.getLogger("salesforecast")
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
+    default_detail = gettext_lazy("The request conflicts with the current state of the resource.")
     default_code = "conflict"
 
 
 class Unprocessable(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "The request is well-formed but cannot be processed."
+    default_detail = gettext_lazy("The request is well-formed but cannot be processed.")
     default_code = "unprocessable"
 
 
@@ -56,26 +57,29 @@ def api_exception_handler(exc, context):
         params = sorted(context["request"].query_params) if context.get("request") is not None else []
         logger.info("out-of-range input answered 400", extra={"error": str(exc).splitlines()[0][:200]})
         return Response(
-            {"detail": "A value in the request is out of range for its field (ids and counts are 64-bit integers)."
-                       + (f" Query parameters sent: {', '.join(params)}." if params else "")},
+            {"detail": gettext("A value in the request is out of range for its field (ids and counts are 64-bit "
+                               "integers).")
+                       + (" " + gettext("Query parameters sent: %(names)s.") % {"names": ", ".join(params)}
+                          if params else "")},
             status=status.HTTP_400_BAD_REQUEST,
         )
     elif isinstance(exc, IntegrityError):
         logger.warning("integrity error answered 409", extra={"error": str(exc).splitlines()[0][:200]})
         fields = unique_conflict_fields(exc)
         if fields:
-            together = " and ".join(fields)
-            message = f"Another row already has this {together}; choose another value or edit that row."
+            together = gettext(" and ").join(fields)
+            message = gettext("Another row already has this %(fields)s; choose another value or edit that row.") % {
+                "fields": together}
             return Response({"detail": message, **{name: [message] for name in fields}},
                             status=status.HTTP_409_CONFLICT)
         return Response(
-            {"detail": "The change conflicts with existing data (a unique or reference constraint)."},
+            {"detail": gettext("The change conflicts with existing data (a unique or reference constraint).")},
             status=status.HTTP_409_CONFLICT,
         )
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or "Not found.")
+        exc = exceptions.NotFound(str(exc) or gettext("Not found."))
     return exception_handler(exc, context)
 
 
@@ -85,7 +89,7 @@ def _wants_json(request) -> bool:
 
 def json_404(request, exception=None):
     if _wants_json(request):
-        return JsonResponse({"detail": f"No endpoint at {request.path}."}, status=404)
+        return JsonResponse({"detail": gettext("No endpoint at %(path)s.") % {"path": request.path}}, status=404)
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -95,7 +99,7 @@ def json_500(request):
     if _wants_json(request):
         request_id = getattr(request, "request_id", "-")
         return JsonResponse(
-            {"detail": "Internal server error. It has been logged.", "request_id": request_id}, status=500
+            {"detail": gettext("Internal server error. It has been logged."), "request_id": request_id}, status=500
         )
     from django.views.defaults import server_error
 

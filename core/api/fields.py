@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,8 +16,11 @@ def refuse_control_characters(value: str) -> str:
     match = CONTROL_CHARACTERS_RE.search(value or "")
     if match:
         raise serializers.ValidationError(
-            f"contains the control character U+{ord(match.group()):04X} at position {match.start() + 1}; "
-            "remove it (it is invisible and breaks spreadsheets).")
+            gettext("contains the control character U+%(code_point)s at position %(start)s; remove it (it is "
+                    "invisible and breaks spreadsheets).") % {
+                "code_point": format(ord(match.group()), "04X"),
+                "start": match.start() + 1,
+            })
     return value
 
 

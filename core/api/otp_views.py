@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled, ValidationError
@@ -56,7 +57,7 @@ class OtpTokensSerializer(serializers.Serializer):
 def _user_from_ticket(ticket: str):
     user = otp.read_login_ticket(ticket)
     if user is None:
-        raise ValidationError({"otp_token": ["This login token is invalid or expired; log in again."]})
+        raise ValidationError({"otp_token": [gettext("This login token is invalid or expired; log in again.")]})
     return user
 
 
@@ -81,10 +82,11 @@ class OtpEnrolView(_AuthScope, APIView):
             user = _user_from_ticket(serializer.validated_data["otp_token"])
             if otp.has_device(user):
                 # A password alone must never add a second authenticator to an account that has one.
-                raise ValidationError({"otp_token": ["This account already has an authenticator; log in with its "
-                                                     "code, then enrol another one."]})
+                raise ValidationError({"otp_token": [gettext("This account already has an authenticator; log "
+                                                             "in with its code, then enrol another one.")]})
         else:
-            raise ValidationError({"otp_token": ["Log in first, or send the otp_token of the login answer."]})
+            raise ValidationError({"otp_token": [gettext("Log in first, or send the otp_token of the login "
+                                                         "answer.")]})
         enrolment = otp.start_enrolment(user)
         return Response({"otpauth_url": enrolment.otpauth_url, "secret": enrolment.secret,
                          "qr_svg": enrolment.qr_svg, "otp_token": otp.issue_login_ticket(user)},
@@ -108,8 +110,8 @@ class OtpVerifyView(_AuthScope, APIView):
         device, backup_codes = otp.verify_code(user, serializer.validated_data["code"])
         if device is None:
             login_guard.record_failure(username, address)
-            raise ValidationError({"code": ["This code is not valid; enter the current code from your "
-                                            "authenticator app or an unused backup code."]})
+            raise ValidationError({"code": [gettext("This code is not valid; enter the current code from "
+                                                    "your authenticator app or an unused backup code.")]})
         login_guard.record_success(username, address)
         refresh = RefreshToken.for_user(user)
         body = {"access": str(refresh.access_token), "refresh": str(refresh)}

@@ -1,6 +1,7 @@
 """Page-number pagination that refuses oversized pages instead of silently truncating them."""
 
 from django.conf import settings
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -16,12 +17,18 @@ class StrictPageNumberPagination(PageNumberPagination):
         try:
             size = int(raw)
         except ValueError:
-            raise ValidationError({"page_size": [f"page_size must be a whole number, got {raw!r}."]}) from None
+            raise ValidationError({"page_size": [gettext("page_size must be a whole number, got %(raw)r.") % {
+                                                     "raw": raw,
+                                                 }]}) from None
         if size < 1:
-            raise ValidationError({"page_size": ["page_size must be at least 1."]})
+            raise ValidationError({"page_size": [gettext("page_size must be at least 1.")]})
         if size > self.max_page_size:
             raise ValidationError(
-                {"page_size": [f"page_size may be at most {self.max_page_size}; got {size}. Page through the results."]}
+                {"page_size": [gettext("page_size may be at most %(max_page_size)s; got %(size)s. Page "
+                                       "through the results.") % {
+                                   "max_page_size": self.max_page_size,
+                                   "size": size,
+                               }]}
             )
         return size
 

@@ -4,6 +4,7 @@ Views without a queryset declare `required_permissions = {"GET": [...], "POST": 
 permission codenames); a method missing from the mapping needs authentication only.
 """
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
 
 
@@ -19,7 +20,7 @@ class ModelPermissionsWithView(DjangoModelPermissions):
 
 
 class ModelPermissionsOrAuthenticated(BasePermission):
-    message = "You do not have permission to perform this action."
+    message = gettext_lazy("You do not have permission to perform this action.")  # DRF's own msgid: its catalogues
 
     def has_permission(self, request, view) -> bool:
         user = request.user

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 User = get_user_model()
@@ -52,9 +53,9 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
         try:
             user = User.objects.get(pk=force_str(urlsafe_base64_decode(attrs["uid"])), is_active=True)
         except (User.DoesNotExist, ValueError, TypeError, OverflowError):
-            raise serializers.ValidationError({"uid": ["This reset link is invalid."]}) from None
+            raise serializers.ValidationError({"uid": [gettext("This reset link is invalid.")]}) from None
         if not default_token_generator.check_token(user, attrs["token"]):
-            raise serializers.ValidationError({"token": ["This reset link is invalid or has expired."]})
+            raise serializers.ValidationError({"token": [gettext("This reset link is invalid or has expired.")]})
         password_validation.validate_password(attrs["new_password"], user)
         attrs["user"] = user
         return attrs

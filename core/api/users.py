@@ -11,6 +11,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Count
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -134,7 +135,9 @@ class UserViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         body = NewPasswordSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         people.reset_password(user.pk, body.validated_data["new_password"])
-        return Response({"detail": f"Password of {user.get_username()!r} changed."})
+        return Response({"detail": gettext("Password of %(username)r changed.") % {
+                                       "username": user.get_username(),
+                                   }})
 
 
 class GroupWriteSerializer(serializers.Serializer):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -56,7 +57,7 @@ class PasswordResetRequestView(APIView):
         serializer.is_valid(raise_exception=True)
         services.send_password_reset(serializer.validated_data["email"])
         return Response(
-            {"detail": "If an account uses this address, a reset link has been sent to it."},
+            {"detail": gettext("If an account uses this address, a reset link has been sent to it.")},
             status=status.HTTP_202_ACCEPTED,
         )
 
@@ -71,7 +72,7 @@ class PasswordResetConfirmView(APIView):
         serializer = PasswordResetConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.complete_password_reset(serializer.validated_data["user"], serializer.validated_data["new_password"])
-        return Response({"detail": "Password changed. Log in with the new password."})
+        return Response({"detail": gettext("Password changed. Log in with the new password.")})
 
 
 class ApiRootView(APIView):

@@ -1,5 +1,6 @@
 """Response documents of the dashboard (and the query parameters it takes)."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from planning.choices import TaskStatus
@@ -24,9 +25,9 @@ class PeriodQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_from": ["date_from is after date_to."]})
+            raise serializers.ValidationError({"date_from": [gettext("date_from is after date_to.")]})
         if attrs.get("date_from") and attrs.get("date_to") and (attrs["date_to"] - attrs["date_from"]).days >= 3660:
-            raise serializers.ValidationError({"date_from": ["the range may span at most 3660 days."]})
+            raise serializers.ValidationError({"date_from": [gettext("the range may span at most 3660 days.")]})
         return attrs
 
 

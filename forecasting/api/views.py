@@ -1,6 +1,7 @@
 """Forecasting API: runs (list, detail, start one), forecasts, accuracy aggregates, and the chart."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, renderers, status, viewsets
@@ -152,7 +153,7 @@ class ChartView(APIView):
     def perform_content_negotiation(self, request, force=False):
         fmt = request.query_params.get("format")
         if not force and fmt and fmt not in self.FORMATS:
-            raise ValidationError({"format": [f"Expected 'png' or 'json', got {fmt!r}."]})
+            raise ValidationError({"format": [gettext("Expected 'png' or 'json', got %(fmt)r.") % {"fmt": fmt}]})
         return super().perform_content_negotiation(request, force=force)
 
     @extend_schema(

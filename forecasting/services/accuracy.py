@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Case, Count, F, FloatField, IntegerField, Max, QuerySet, Sum, When
 from django.db.models.functions import Abs, Cast
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branches.models import Location
 from forecasting.choices import AccuracyGroupBy, RunStatus
@@ -202,7 +203,10 @@ def accuracy_summary(
     """
     if group_by not in GROUP_KEYS:
         raise InvalidParameter(
-            f"group_by: {group_by!r} is not one of {[g.value for g in AccuracyGroupBy]}", field="group_by"
+            gettext("group_by: %(group_by)r is not one of %(value)s") % {
+                "group_by": group_by,
+                "value": [g.value for g in AccuracyGroupBy],
+            }, field="group_by"
         )
     key = GROUP_KEYS[AccuracyGroupBy(group_by)]
     qs = queryset if queryset is not None else ForecastAccuracyLog.objects.all()

@@ -6,6 +6,7 @@ import hashlib
 import logging
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 
 from forecasting.models import ModelRun
 from forecasting.services.errors import ModelUnavailable
@@ -25,7 +26,8 @@ def load_model_bytes(run: ModelRun) -> bytes:
     """The stored model of ``run``, checked against its recorded sha256."""
     if not run.model_file:
         raise ModelUnavailable(
-            f"run: run #{run.pk} has no stored model (status {run.status}); use a succeeded training run",
+            gettext("run: run #%(run_id)s has no stored model (status %(status)s); use a succeeded training "
+                    "run") % {"run_id": run.pk, "status": run.status},
             field="run",
         )
     storage = run.model_file.storage
@@ -34,13 +36,17 @@ def load_model_bytes(run: ModelRun) -> bytes:
             blob = handle.read()
     except FileNotFoundError:
         raise ModelUnavailable(
-            f"run: the model file of run #{run.pk} ({run.model_file.name}) is missing from ARTIFACTS_ROOT; "
-            "restore it from a backup or train a new model",
+            gettext("run: the model file of run #%(run_id)s (%(model_file)s) is missing from ARTIFACTS_ROOT; "
+                    "restore it from a backup or train a new model") % {
+                "run_id": run.pk,
+                "model_file": run.model_file.name,
+            },
             field="run",
         ) from None
     if run.model_sha256 and hashlib.sha256(blob).hexdigest() != run.model_sha256:
         raise ModelUnavailable(
-            f"run: the model file of run #{run.pk} does not match its recorded checksum; train a new model",
+            gettext("run: the model file of run #%(run_id)s does not match its recorded checksum; train a "
+                    "new model") % {"run_id": run.pk},
             field="run",
         )
     return blob

@@ -11,6 +11,7 @@ import io
 
 from django.db.models import FloatField, Max
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from branches.models import Location
 from forecasting.choices import MissingDayPolicy
@@ -39,9 +40,16 @@ def _get(model, pk: object, field: str):
     try:
         obj = model.objects.filter(pk=int(str(pk))).first()
     except (TypeError, ValueError):
-        raise InvalidParameter(f"{field}: expected a {field} id, got {pk!r}", field=field) from None
+        raise InvalidParameter(gettext("%(field)s: expected a %(field)s id, got %(pk)r") % {
+                                   "field": field,
+                                   "pk": pk,
+                               }, field=field) from None
     if obj is None:
-        raise InvalidParameter(f"{field}: no {model._meta.verbose_name} with id {pk}", field=field)
+        raise InvalidParameter(gettext("%(field)s: no %(verbose_name)s with id %(pk)s") % {
+                                   "field": field,
+                                   "verbose_name": model._meta.verbose_name,
+                                   "pk": pk,
+                               }, field=field)
     return obj
 
 
@@ -72,7 +80,9 @@ def chart_data(
     product = product if isinstance(product, Product) else _get(Product, product, "product")
     days_back = DEFAULT_HISTORY_DAYS if history_days is None else int(history_days)
     if not 1 <= days_back <= MAX_HISTORY_DAYS:
-        raise InvalidParameter(f"history_days: must be between 1 and {MAX_HISTORY_DAYS}", field="history_days")
+        raise InvalidParameter(gettext("history_days: must be between 1 and %(MAX_HISTORY_DAYS)s") % {
+                                   "MAX_HISTORY_DAYS": MAX_HISTORY_DAYS,
+                               }, field="history_days")
     pair = Forecast.objects.filter(location=location, product=product)
     if isinstance(run, ModelRun):
         run_obj = run

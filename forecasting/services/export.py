@@ -8,6 +8,8 @@ import io
 from collections.abc import Callable
 from typing import BinaryIO, TextIO
 
+from django.utils.translation import gettext
+
 from forecasting.models import ModelRun
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.queries import forecasts_of
@@ -44,7 +46,10 @@ def export_forecasts(
     spreadsheet would run as a formula are neutralised (CSV: ``'`` prefix; XLSX: stored as text).
     """
     if fmt not in EXPORT_FORMATS:
-        raise InvalidParameter(f"format: {fmt!r} is not one of {list(EXPORT_FORMATS)}", field="format")
+        raise InvalidParameter(gettext("format: %(fmt)r is not one of %(EXPORT_FORMATS)s") % {
+                                   "fmt": fmt,
+                                   "EXPORT_FORMATS": list(EXPORT_FORMATS),
+                               }, field="format")
     qs = forecasts_of(run)
     if scope is not None and not scope.is_everything:
         qs = qs.filter(scope.series_q())
@@ -61,7 +66,7 @@ def export_forecasts(
     if progress is not None:
         progress("export", 0, total)
     if fmt == "xlsx" and not isinstance(out, (io.RawIOBase, io.BufferedIOBase)):
-        raise InvalidParameter("output: an XLSX export needs a binary stream or file", field="output")
+        raise InvalidParameter(gettext("output: an XLSX export needs a binary stream or file"), field="output")
     writer = _write_csv if fmt == "csv" else _write_xlsx
     return writer(rows, out, total, progress)
 

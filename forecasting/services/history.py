@@ -30,6 +30,7 @@ import pandas as pd
 from django.db import NotSupportedError, connections, router
 from django.db.models import FloatField, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils.translation import gettext
 
 from forecasting import engine
 from forecasting.services.errors import NoHistory
@@ -274,7 +275,9 @@ def load_history(
     cols = _sales_columns(scope, until)
     if not len(cols["day"]):
         where = scope.describe() + (f" up to {until}" if until else "")
-        raise NoHistory(f"history: no daily sales for {where}; load or sync sales first", field="history")
+        raise NoHistory(gettext("history: no daily sales for %(where)s; load or sync sales first") % {
+                            "where": where,
+                        }, field="history")
     # Canonical order (series, then day): fingerprint and engine input independent of the database's order.
     order = np.lexsort((cols["day"], cols["prod"], cols["loc"]))
     rows = pd.DataFrame({k: v[order] for k, v in cols.items()})
@@ -306,7 +309,8 @@ def load_history(
     else:
         unknown = [d for d in drivers if d not in DRIVER_COLUMNS]
         if unknown:
-            raise NoHistory(f"drivers: the stored model needs {unknown}, which the sales data cannot provide",
+            raise NoHistory(gettext("drivers: the stored model needs %(unknown)s, which the sales data "
+                                    "cannot provide") % {"unknown": unknown},
                             field="drivers")
         chosen = list(drivers)
         for name in chosen:

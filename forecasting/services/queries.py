@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from forecasting.choices import RunStatus
 from forecasting.models import Forecast, ModelRun
@@ -49,10 +50,14 @@ def resolve_run(value: object, *, field: str = "run") -> ModelRun | None:
     try:
         pk = int(str(value))
     except ValueError:
-        raise InvalidParameter(f"{field}: expected a run id or 'latest', got {value!r}", field=field) from None
+        raise InvalidParameter(gettext("%(field)s: expected a run id or 'latest', got %(value)r") % {
+                                   "field": field,
+                                   "value": value,
+                               }, field=field) from None
     run = ModelRun.objects.filter(pk=pk).first()
     if run is None:
-        raise InvalidParameter(f"{field}: no forecast run with id {pk}", field=field)
+        raise InvalidParameter(gettext("%(field)s: no forecast run with id %(pk)s") % {"field": field, "pk": pk},
+                               field=field)
     return run
 
 

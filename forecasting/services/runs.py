@@ -19,6 +19,7 @@ import pandas as pd
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.jobs import RunProgress, enqueue_after_commit, register_stale_sweep, sweep_stale_runs, worker_time_limit
 from forecasting import engine
@@ -52,9 +53,17 @@ def _positive_int(field: str, value: object, low: int, high: int) -> int:
         try:
             value = int(str(value))
         except ValueError:
-            raise InvalidParameter(f"{field}: must be a whole number, got {value!r}", field=field) from None
+            raise InvalidParameter(gettext("%(field)s: must be a whole number, got %(value)r") % {
+                                       "field": field,
+                                       "value": value,
+                                   }, field=field) from None
     if not low <= int(value) <= high:
-        raise InvalidParameter(f"{field}: must be between {low} and {high}, got {value}", field=field)
+        raise InvalidParameter(gettext("%(field)s: must be between %(low)s and %(high)s, got %(value)s") % {
+                                   "field": field,
+                                   "low": low,
+                                   "high": high,
+                                   "value": value,
+                               }, field=field)
     return int(value)
 
 
@@ -71,12 +80,14 @@ def engine_overrides(parameters: Mapping | None) -> dict:
     if parameters is None:
         return {}
     if not isinstance(parameters, Mapping):
-        raise InvalidParameter("parameters: must be an object of engine parameters", field="parameters")
+        raise InvalidParameter(gettext("parameters: must be an object of engine parameters"), field="parameters")
     managed = sorted(set(parameters) & MANAGED_PARAMETERS)
     if managed:
         raise InvalidParameter(
-            f"parameters: {managed} are set by the run itself (horizon by its own field, missing-day policy "
-            "per location in the admin, drivers from the data); remove them",
+            gettext("parameters: %(managed)s are set by the run itself (horizon by its own field, "
+                    "missing-day policy per location in the admin, drivers from the data); remove them") % {
+                "managed": managed,
+            },
             field="parameters",
         )
     try:
@@ -306,12 +317,18 @@ def queue_training_run(
     busy = active_run()
     if busy is not None:
         raise RunInProgress(
-            f"run #{busy.pk} is {busy.status} (stage {busy.stage or 'waiting for a worker'}); "
-            "wait for it to finish before starting another",
+            gettext("run #%(busy_id)s is %(status)s (stage %(value)s); wait for it to finish before starting "
+                    "another") % {
+                "busy_id": busy.pk,
+                "status": busy.status,
+                "value": busy.stage or 'waiting for a worker',
+            },
             run_id=busy.pk,
         )
     if not DailySale.objects.filter(scope.series_q()).exists():
-        raise NoHistory(f"history: no daily sales for {scope.describe()}; load or sync sales first", field="history")
+        raise NoHistory(gettext("history: no daily sales for %(scope)s; load or sync sales first") % {
+                            "scope": scope.describe(),
+                        }, field="history")
     run = create_run(horizon=horizon, scope=scope, backtest_folds=backtest_folds, parameters=parameters, user=user)
 
     enqueue_after_commit("forecasting.tasks.run_training", run.pk, run=run, task_name=f"forecast-run-{run.pk}")
@@ -340,7 +357,10 @@ def train_and_forecast(
             status=RunStatus.RUNNING,
         )
     elif run.status != RunStatus.QUEUED:
-        raise ForecastingError(f"run: run #{run.pk} is {run.status}, not queued; start a new run", field="run")
+        raise ForecastingError(gettext("run: run #%(run_id)s is %(status)s, not queued; start a new run") % {
+                                   "run_id": run.pk,
+                                   "status": run.status,
+                               }, field="run")
     recorder = RunProgress(run, listener=progress)
     _mark_running(run)
     blob_name = ""
@@ -402,7 +422,10 @@ def forecast_with_run(
     scope. Series the model has never seen are forecast with an unknown location/product id.
     """
     if run.status != RunStatus.SUCCEEDED:
-        raise ForecastingError(f"run: run #{run.pk} is {run.status}; use a succeeded training run", field="run")
+        raise ForecastingError(gettext("run: run #%(run_id)s is %(status)s; use a succeeded training run") % {
+                                   "run_id": run.pk,
+                                   "status": run.status,
+                               }, field="run")
     source = run.source_run if run.kind == RunKind.FORECAST and run.source_run_id else run
     model = engine.ForecastModel.from_bytes(load_model_bytes(source))
     horizon = validate_horizon(run.horizon if horizon is None else horizon)

@@ -13,6 +13,7 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from branches.models import Location, subtree_q
 from forecasting.services.errors import InvalidParameter
@@ -43,7 +44,10 @@ class ForecastScope:
         data = data or {}
         unknown = set(data) - set(SCOPE_FIELDS)
         if unknown:
-            raise InvalidParameter(f"scope: unknown key(s) {sorted(unknown)}; use {list(SCOPE_FIELDS)}", field="scope")
+            raise InvalidParameter(gettext("scope: unknown key(s) %(unknown)s; use %(SCOPE_FIELDS)s") % {
+                                       "unknown": sorted(unknown),
+                                       "SCOPE_FIELDS": list(SCOPE_FIELDS),
+                                   }, field="scope")
         return resolve_scope(**{k: data.get(k) for k in SCOPE_FIELDS})
 
     @cached_property
@@ -115,7 +119,12 @@ def _resolve_ids(field: str, model, code_field: str, values: object) -> tuple[in
     codes: list[str] = []
     for item in items:
         if isinstance(item, bool):
-            raise InvalidParameter(f"{field}: {item!r} is not a {label} id or {code_field}", field=field)
+            raise InvalidParameter(gettext("%(field)s: %(item)r is not a %(label)s id or %(code_field)s") % {
+                                       "field": field,
+                                       "item": item,
+                                       "label": label,
+                                       "code_field": code_field,
+                                   }, field=field)
         if isinstance(item, int):
             ids.append(item)
         else:
@@ -128,8 +137,15 @@ def _resolve_ids(field: str, model, code_field: str, values: object) -> tuple[in
         matches = by_code.get(code, [])
         if len(matches) > 1:
             raise InvalidParameter(
-                f"{field}: {code_field} {code!r} matches {len(matches)} {label}s (ids {sorted(matches)}); "
-                f"pass the id instead",
+                gettext("%(field)s: %(code_field)s %(code)r matches %(count)s %(label)ss (ids %(matches)s); "
+                        "pass the id instead") % {
+                    "field": field,
+                    "code_field": code_field,
+                    "code": code,
+                    "count": len(matches),
+                    "label": label,
+                    "matches": sorted(matches),
+                },
                 field=field,
             )
         if matches:
@@ -137,12 +153,21 @@ def _resolve_ids(field: str, model, code_field: str, values: object) -> tuple[in
         elif code.isdigit():
             ids.append(int(code))
         else:
-            raise InvalidParameter(f"{field}: no {label} with {code_field} or id {code!r}", field=field)
+            raise InvalidParameter(gettext("%(field)s: no %(label)s with %(code_field)s or id %(code)r") % {
+                                       "field": field,
+                                       "label": label,
+                                       "code_field": code_field,
+                                       "code": code,
+                                   }, field=field)
     unique = sorted(set(ids))
     found = set(model.objects.filter(pk__in=unique).values_list("pk", flat=True))
     missing = [pk for pk in unique if pk not in found]
     if missing:
-        raise InvalidParameter(f"{field}: no {label} with id {', '.join(map(str, missing))}", field=field)
+        raise InvalidParameter(gettext("%(field)s: no %(label)s with id %(ids)s") % {
+                                   "field": field,
+                                   "label": label,
+                                   "ids": ', '.join(map(str, missing)),
+                               }, field=field)
     return tuple(unique)
 
 
@@ -166,5 +191,8 @@ def as_scope(scope: ForecastScope | Mapping | None) -> ForecastScope:
         return scope
     if isinstance(scope, Mapping):
         return ForecastScope.from_json(scope)
-    raise InvalidParameter(f"scope: expected a mapping of {list(SCOPE_FIELDS)}, got {type(scope).__name__}",
+    raise InvalidParameter(gettext("scope: expected a mapping of %(SCOPE_FIELDS)s, got %(name)s") % {
+                               "SCOPE_FIELDS": list(SCOPE_FIELDS),
+                               "name": type(scope).__name__,
+                           },
                            field="scope")

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from core.api.fields import TimeOfDayField
@@ -58,10 +59,15 @@ class IntegrationAccountSerializer(serializers.ModelSerializer):
         unknown = sorted(set(secrets) - set(allowed))
         if unknown:
             raise serializers.ValidationError({"credentials": [
-                f"Unknown secret(s) {', '.join(unknown)} for kind {kind}; allowed: {', '.join(allowed)}."]})
+                gettext("Unknown secret(s) %(unknown)s for kind %(kind)s; allowed: %(allowed)s.") % {
+                    "unknown": ', '.join(unknown),
+                    "kind": kind,
+                    "allowed": ', '.join(allowed),
+                }]})
         if self.instance is not None and "kind" in attrs and attrs["kind"] != self.instance.kind:
             raise serializers.ValidationError({"kind": [
-                "The kind of an account cannot change (its synced rows belong to it); create a new account."]})
+                gettext("The kind of an account cannot change (its synced rows belong to it); create a new "
+                        "account.")]})
         request = self.context.get("request")
         problems = account_problems(
             kind=kind, base_url=attrs.get("base_url", getattr(self.instance, "base_url", "")),
@@ -106,7 +112,10 @@ class SyncRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         first, last = attrs.get("date_from"), attrs.get("date_to")
         if first and last and first > last:
-            raise serializers.ValidationError({"date_to": [f"{last} is before date_from {first}."]})
+            raise serializers.ValidationError({"date_to": [gettext("%(last)s is before date_from %(first)s.") % {
+                                                               "last": last,
+                                                               "first": first,
+                                                           }]})
         return attrs
 
     @property

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -46,8 +47,10 @@ class IntegrationAccountViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: IntegrationAccount) -> None:
         if instance.locations.exists():
-            raise Conflict(f"Account {instance.name!r} still owns synced locations; disable it (enabled=false) "
-                           "instead of deleting it, so their provenance is kept.")
+            raise Conflict(gettext("Account %(instance)r still owns synced locations; disable it "
+                                   "(enabled=false) instead of deleting it, so their provenance is kept.") % {
+                               "instance": instance.name,
+                           })
         instance.delete()
 
     @extend_schema(
@@ -92,7 +95,12 @@ class IntegrationAccountViewSet(viewsets.ModelViewSet):
             if not value:
                 continue
             if value not in values:
-                raise ValidationError({name: [f"{value!r} is not a valid {name}; choose one of: {', '.join(values)}."]})
+                raise ValidationError({name: [gettext("%(value)r is not a valid %(name)s; choose one of: "
+                                                      "%(values)s.") % {
+                                                  "value": value,
+                                                  "name": name,
+                                                  "values": ', '.join(values),
+                                              }]})
             runs = runs.filter(**{name: value})
         page = self.paginate_queryset(runs)
         return self.get_paginated_response(SyncHistoryRunSerializer(page, many=True).data)

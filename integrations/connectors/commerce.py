@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branches.models import Location
 from branches.services.org_sync import OrgFeedError, OrgNode, apply_org_feed
@@ -60,7 +61,8 @@ def zone(name: str | None, default: ZoneInfo) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigurationError(f"timezone {name!r} is not a known IANA zone name (e.g. Europe/Moscow)") from None
+        raise ConfigurationError(gettext("timezone %(name)r is not a known IANA zone name (e.g. "
+                                         "Europe/Moscow)") % {"name": name}) from None
 
 
 def local_to_utc(moment: dt.datetime, source_tz: ZoneInfo) -> dt.datetime:
@@ -197,7 +199,10 @@ class StreamSync:
             try:
                 return int(value)
             except (TypeError, ValueError):
-                raise ConfigurationError(f"option {name}={value!r} must be a whole number",
+                raise ConfigurationError(gettext("option %(name)s=%(value)r must be a whole number") % {
+                                             "name": name,
+                                             "value": value,
+                                         },
                                          account=self.account.name) from None
         return value
 
@@ -210,12 +215,16 @@ class StreamSync:
             first = dt.date.fromisoformat(raw_from) if raw_from else None
             last = dt.date.fromisoformat(raw_to) if raw_to else self.today
         except (TypeError, ValueError):
-            raise ConfigurationError(f"run parameters date_from={raw_from!r} / date_to={raw_to!r} are not "
-                                     "YYYY-MM-DD dates", account=self.account.name) from None
+            raise ConfigurationError(gettext("run parameters date_from=%(raw_from)r / date_to=%(raw_to)r are "
+                                             "not YYYY-MM-DD dates") % {"raw_from": raw_from, "raw_to": raw_to},
+                                     account=self.account.name) from None
         if first is None:
             first = last
         if first > last:
-            raise ConfigurationError(f"date_from {first} is after date_to {last}", account=self.account.name)
+            raise ConfigurationError(gettext("date_from %(first)s is after date_to %(last)s") % {
+                                         "first": first,
+                                         "last": last,
+                                     }, account=self.account.name)
         return Window(first, last, "explicit")
 
     def date_window(self, *, full_days: int, lookback_days: int) -> Window:
@@ -269,7 +278,11 @@ class StreamSync:
         """A run-failing error naming the stream and where in the payload the problem is."""
         where = f" at {position}" if position else ""
         return ResponseFormatError(
-            f"{self.stream} stream: {problem}{where}; nothing of this run was stored", account=self.account.name)
+            gettext("%(stream)s stream: %(problem)s%(where)s; nothing of this run was stored") % {
+                "stream": self.stream,
+                "problem": problem,
+                "where": where,
+            }, account=self.account.name)
 
     def json(self, response: requests.Response, position: str) -> Any:
         try:

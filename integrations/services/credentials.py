@@ -14,6 +14,7 @@ import json
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 from integrations.errors import ConfigurationError
 from integrations.models import IntegrationAccount
@@ -68,8 +69,8 @@ def get_credentials(account: IntegrationAccount) -> dict[str, str]:
         return json.loads(_fernet().decrypt(account.credentials_encrypted.encode()))
     except InvalidToken:
         raise ConfigurationError(
-            "the stored credentials cannot be decrypted with any key in CREDENTIALS_KEYS (was a key removed?); "
-            "enter them again or restore the old key", account=account.name,
+            gettext("the stored credentials cannot be decrypted with any key in CREDENTIALS_KEYS (was a key "
+                    "removed?); enter them again or restore the old key"), account=account.name,
         ) from None
 
 
@@ -78,7 +79,9 @@ def require_credentials(account: IntegrationAccount, *names: str) -> dict[str, s
     secrets = get_credentials(account)
     missing = [n for n in names if not secrets.get(n)]
     if missing:
-        raise ConfigurationError(f"credentials {', '.join(missing)} are not set", account=account.name)
+        raise ConfigurationError(gettext("credentials %(missing)s are not set") % {
+                                     "missing": ', '.join(missing),
+                                 }, account=account.name)
     return secrets
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from core.errors import Conflict
 from core.jobs import (
@@ -45,7 +46,7 @@ class SyncNotAllowed(Conflict):
     """The account cannot be synced now (disabled); the API answers 409 with this text."""
 
     code = "sync_not_allowed"
-    hint = "Enable the account in the admin (Integrations → Accounts), then sync again."
+    hint = gettext_lazy("Enable the account in the admin (Integrations → Accounts), then sync again.")
 
     def as_dict(self) -> dict[str, Any]:
         return {"detail": self.message, "code": self.code}
@@ -56,13 +57,22 @@ def validate_sync_request(account: IntegrationAccount, stream: str, mode: str) -
     supported = streams_for_kind(account.kind)
     if stream not in SyncStream.values or stream not in supported:
         raise ValidationError({"stream": [
-            f"{stream!r} is not a stream account {account.name!r} ({account.kind}) can sync; "
-            f"choose one of: {', '.join(supported) or 'none (no connector yet)'}."
+            gettext("%(stream)r is not a stream account %(account)r (%(kind)s) can sync; choose one of: "
+                    "%(value)s.") % {
+                "stream": stream,
+                "account": account.name,
+                "kind": account.kind,
+                "value": ', '.join(supported) or 'none (no connector yet)',
+            }
         ]})
     if mode not in SyncMode.values:
-        raise ValidationError({"mode": [f"{mode!r} is not a sync mode; choose one of: {', '.join(SyncMode.values)}."]})
+        raise ValidationError({"mode": [gettext("%(mode)r is not a sync mode; choose one of: %(values)s.") % {
+                                            "mode": mode,
+                                            "values": ', '.join(SyncMode.values),
+                                        }]})
     if not account.enabled:
-        raise SyncNotAllowed(f"Account {account.name!r} is disabled (enabled=false); enable it before syncing.")
+        raise SyncNotAllowed(gettext("Account %(account)r is disabled (enabled=false); enable it before "
+                                     "syncing.") % {"account": account.name})
 
 
 def start_sync(
@@ -100,10 +110,13 @@ def execute_run(run_id: int, *, listener: ProgressListener | None = None) -> Syn
         listener(run, "started")
     try:
         if connector is None:
-            raise IntegrationError(f"no connector syncs stream {run.stream!r} for kind {account.kind!r}",
+            raise IntegrationError(gettext("no connector syncs stream %(stream)r for kind %(kind)r") % {
+                                       "stream": run.stream,
+                                       "kind": account.kind,
+                                   },
                                    account=account.name)
         if not account.enabled:
-            raise IntegrationError("the account was disabled after the run was queued", account=account.name)
+            raise IntegrationError(gettext("the account was disabled after the run was queued"), account=account.name)
         _check_stored_options(account)
         outcome = connector(run, account, progress)
     except IntegrationError as exc:
@@ -203,4 +216,5 @@ def _check_stored_options(account: IntegrationAccount) -> None:
     try:
         checked_options(account)
     except OptionsError as exc:
-        raise ConfigurationError(f"the account's options are invalid ({exc})", account=account.name) from None
+        raise ConfigurationError(gettext("the account's options are invalid (%(exc)s)") % {"exc": exc},
+                                 account=account.name) from None

@@ -1,5 +1,7 @@
 """Serializers of the monitoring API. Response-only serializers describe the JSON for the OpenAPI schema."""
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from monitoring.choices import AlertStatus, SnapshotTrigger
@@ -101,12 +103,16 @@ class TimeseriesSerializer(serializers.Serializer):
         return fields
 
 
+def _unknown_metric_message() -> str:
+    """DRF fills in {input}; the rest in the request's language (hence lazy: built when DRF reads it)."""
+    return gettext("{input!r} is not a known metric. Valid metrics: %(metrics)s.") % {
+        "metrics": ", ".join(METRIC_PATHS)}
+
+
 class AlertRuleSerializer(serializers.ModelSerializer):
     metric = serializers.ChoiceField(
         choices=METRIC_CHOICES,
-        error_messages={
-            "invalid_choice": f"{{input!r}} is not a known metric. Valid metrics: {', '.join(METRIC_PATHS)}."
-        },
+        error_messages={"invalid_choice": lazy(_unknown_metric_message, str)()},
         help_text="Dotted path of a catalogued metric (see bootstrap → metrics).",
     )
     condition = serializers.CharField(source="condition_text", read_only=True)

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -52,7 +53,10 @@ def _flag(request, name: str) -> bool:
         return True
     if raw in FALSE_VALUES:
         return False
-    raise ValidationError({name: [f"{name} must be true or false, got {raw!r}."]})
+    raise ValidationError({name: [gettext("%(name)s must be true or false, got %(raw)r.") % {
+                                      "name": name,
+                                      "raw": raw,
+                                  }]})
 
 
 def _snapshot_body(snapshot) -> dict | None:
@@ -136,7 +140,7 @@ class SnapshotView(APIView):
     @extend_schema(parameters=[persist_parameter], responses=SnapshotBuildSerializer, tags=TAGS)
     def get(self, request):
         if _flag(request, "persist"):
-            raise ValidationError({"persist": ["persist=true needs POST; a GET never stores anything."]})
+            raise ValidationError({"persist": [gettext("persist=true needs POST; a GET never stores anything.")]})
         return Response(self._built_body())
 
     @extend_schema(
@@ -156,11 +160,15 @@ class SnapshotView(APIView):
         slot = f"{outcome.slot:%Y-%m-%d %H:%M} UTC"
         if outcome.status == "exists":
             raise Conflict(
-                f"The slot {slot} already has snapshot {outcome.snapshot.pk if outcome.snapshot else '?'}; one "
-                f"snapshot per slot. POST without persist to see the current state, or wait for the next slot."
+                gettext("The slot %(slot)s already has snapshot %(snapshot_id)s; one snapshot per slot. POST "
+                        "without persist to see the current state, or wait for the next slot.") % {
+                    "slot": slot,
+                    "snapshot_id": outcome.snapshot.pk if outcome.snapshot else '?',
+                }
             )
         if outcome.status == "locked":
-            raise Conflict(f"Another builder is storing the snapshot of slot {slot} right now; read it from status.")
+            raise Conflict(gettext("Another builder is storing the snapshot of slot %(slot)s right now; read "
+                                   "it from status.") % {"slot": slot})
         snapshot = outcome.snapshot
         body = {
             "persisted": True,
@@ -210,14 +218,18 @@ class HistoryView(APIView):
         raw = request.query_params.get("limit", "").strip()
         limit = int(conf.get("MONITORING_HISTORY_DEFAULT_LIMIT"))
         if "limit" in request.query_params and not raw:
-            raise ValidationError({"limit": ["An empty limit is not a number; leave the parameter out or give one."]})
+            raise ValidationError({"limit": [gettext("An empty limit is not a number; leave the parameter "
+                                                     "out or give one.")]})
         if raw:
             try:
                 limit = int(raw)
             except ValueError:
-                raise ValidationError({"limit": [f"limit must be a whole number, got {raw!r}."]}) from None
+                raise ValidationError({"limit": [gettext("limit must be a whole number, got %(raw)r.") % {
+                                                     "raw": raw,
+                                                 }]}) from None
             if not 1 <= limit <= maximum:
-                raise ValidationError({"limit": [f"limit must be between 1 and {maximum}; got {limit}."]})
+                raise ValidationError({"limit": [gettext("limit must be between 1 and %(maximum)s; got "
+                                                         "%(limit)s.") % {"maximum": maximum, "limit": limit}]})
         results = snapshot_history(limit)
         return Response(HistorySerializer({"limit": limit, "count": len(results), "results": results}).data)
 
@@ -237,7 +249,8 @@ def _parse_moment(name: str, raw: str, end_of_day: bool) -> datetime:
                 raise ValueError
     except ValueError:
         raise ValidationError(
-            {name: [f"{name} must be an ISO date (2025-03-01) or date-time (2025-03-01T12:00:00Z), got {raw!r}."]}
+            {name: [gettext("%(name)s must be an ISO date (2025-03-01) or date-time (2025-03-01T12:00:00Z), "
+                            "got %(raw)r.") % {"name": name, "raw": raw}]}
         ) from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -268,22 +281,30 @@ class TimeseriesView(APIView):
         raw = request.query_params.get("metrics", "")
         paths = list(dict.fromkeys(p.strip() for p in raw.split(",") if p.strip()))
         if not paths:
-            raise ValidationError({"metrics": ["metrics is required: comma-separated metric paths."],
+            raise ValidationError({"metrics": [gettext("metrics is required: comma-separated metric paths.")],
                                    "valid_metrics": list(METRIC_PATHS)})
         unknown = [p for p in paths if p not in METRIC_BY_PATH]
         if unknown:
             raise ValidationError({
-                "metrics": [f"Unknown metric(s): {', '.join(unknown)}. Valid metrics: {', '.join(METRIC_PATHS)}."],
+                "metrics": [gettext("Unknown metric(s): %(unknown)s. Valid metrics: %(METRIC_PATHS)s.") % {
+                                "unknown": ', '.join(unknown),
+                                "METRIC_PATHS": ', '.join(METRIC_PATHS),
+                            }],
                 "valid_metrics": list(METRIC_PATHS),
             })
         to_raw, from_raw = request.query_params.get("to", "").strip(), request.query_params.get("from", "").strip()
         end = _parse_moment("to", to_raw, end_of_day=True) if to_raw else timezone.now()
         start = _parse_moment("from", from_raw, end_of_day=False) if from_raw else end - timedelta(days=1)
         if start > end:
-            raise ValidationError({"from": [f"from ({start.isoformat()}) must not be after to ({end.isoformat()})."]})
+            raise ValidationError({"from": [gettext("from (%(from)s) must not be after to "
+                                                    "(%(to)s).") % {
+                                                "from": start.isoformat(),
+                                                "to": end.isoformat(),
+                                            }]})
         max_days = int(conf.get("MONITORING_TIMESERIES_MAX_DAYS"))
         if end - start > timedelta(days=max_days):
-            raise ValidationError({"from": [f"The span from..to may be at most {max_days} days; narrow it."]})
+            raise ValidationError({"from": [gettext("The span from..to may be at most %(max_days)s days; "
+                                                    "narrow it.") % {"max_days": max_days}]})
         series = metric_timeseries(paths, start, end)
         return Response(TimeseriesSerializer({"from_": start, "to": end, **series}).data)
 

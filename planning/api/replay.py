@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import django_filters
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -155,10 +156,15 @@ class ReplayRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if item_id in (None, ""):
             return HttpResponse(reports.tradeoff_png(run), content_type="image/png")
         if not str(item_id).isdigit():
-            raise ValidationError({"item": [f"{item_id!r} is not a replay item id."]})
+            raise ValidationError({"item": [gettext("%(item_id)r is not a replay item id.") % {
+                                                "item_id": item_id,
+                                            }]})
         item = run.items.select_related("location", "product", "run").filter(pk=int(item_id)).first()
         if item is None:
-            raise NotFound(f"Replay #{run.pk} has no item {item_id}.")
+            raise NotFound(gettext("Replay #%(run_id)s has no item %(item_id)s.") % {
+                               "run_id": run.pk,
+                               "item_id": item_id,
+                           })
         return HttpResponse(reports.trajectory_png(item), content_type="image/png")
 
     @extend_schema(summary="The replay as an XLSX workbook (contenders, then every item)", tags=["planning"],

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from planning.choices import BomProblemCode
@@ -35,7 +36,8 @@ class BomError(DomainError):
 class BomCycleError(BomError):
     def __init__(self, path: list[str]) -> None:
         self.path = path
-        super().__init__(f"The BOM structure has a cycle: {' → '.join(path)}. Fix it with POST /bom/validate first.",
+        super().__init__(gettext("The BOM structure has a cycle: %(path)s. Fix it with POST /bom/validate first.")
+                         % {"path": " → ".join(path)},
                          status=422, code="bom_cycle", extra={"path": path})
 
 

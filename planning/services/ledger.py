@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import Conflict, DomainError, InvalidInput
 from planning.choices import MOVEMENT_SIGN, MovementKind, StockStatus
@@ -52,8 +53,8 @@ class InsufficientStock(LedgerError, Conflict):
 
     def __init__(self, shortages: list[Shortage]) -> None:
         self.shortages = shortages
-        message = (f"Not enough stock ({'; '.join(s.describe() for s in shortages)}). "
-                   "Receive, release or adjust stock first, or allow negative stock.")
+        message = gettext("Not enough stock (%(shortages)s). Receive, release or adjust stock first, or allow "
+                          "negative stock.") % {"shortages": "; ".join(s.describe() for s in shortages)}
         Conflict.__init__(self, message, extra={"shortages": [s.as_dict() for s in shortages]})
 
 
@@ -74,15 +75,18 @@ class Shortage:
     blocked: Decimal = ZERO
 
     def describe(self) -> str:
-        where = f"product {self.product_id} at location {self.location_id}"
+        where = gettext("product %(product_id)s at location %(location_id)s") % {
+            "product_id": self.product_id, "location_id": self.location_id}
         if self.lot_id is not None:
-            where += f", lot {self.lot_id}"
-        have = f"on hand {self.on_hand:f}" + (f" {self.status}" if self.status else "")
-        text = f"{where}: {have}, needs {self.required:f}"
-        held = [f"{q:f} in quarantine" for q in [self.quarantine] if q > 0]
-        held += [f"{b:f} blocked" for b in [self.blocked] if b > 0]
+            where += gettext(", lot %(lot_id)s") % {"lot_id": self.lot_id}
+        have = gettext("on hand %(on_hand)s") % {"on_hand": f"{self.on_hand:f}"} + (
+            f" {self.status}" if self.status else "")
+        text = gettext("%(where)s: %(have)s, needs %(required)s") % {
+            "where": where, "have": have, "required": f"{self.required:f}"}
+        held = [gettext("%(quantity)s in quarantine") % {"quantity": f"{q:f}"} for q in [self.quarantine] if q > 0]
+        held += [gettext("%(quantity)s blocked") % {"quantity": f"{b:f}"} for b in [self.blocked] if b > 0]
         if held:
-            text += f" ({' and '.join(held)} cannot be used)"
+            text += " " + gettext("(%(held)s cannot be used)") % {"held": gettext(" and ").join(held)}
         return text
 
     def as_dict(self) -> dict:
@@ -119,17 +123,30 @@ AllowNegative = bool | Callable[[int, int], bool]
 
 def _check_spec(spec: MovementSpec) -> None:
     if spec.kind not in MOVEMENT_SIGN:
-        raise InvalidMovement(f"Unknown movement kind {spec.kind!r}; use one of {', '.join(MOVEMENT_SIGN)}.", "kind")
+        raise InvalidMovement(gettext("Unknown movement kind %(kind)r; use one of %(MOVEMENT_SIGN)s.") % {
+                                  "kind": spec.kind,
+                                  "MOVEMENT_SIGN": ', '.join(MOVEMENT_SIGN),
+                              }, "kind")
     if spec.status not in StockStatus.values:
         raise InvalidMovement(
-            f"Unknown stock status {spec.status!r}; use one of {', '.join(StockStatus.values)}.", "status"
+            gettext("Unknown stock status %(status)r; use one of %(values)s.") % {
+                "status": spec.status,
+                "values": ', '.join(StockStatus.values),
+            }, "status"
         )
     if spec.quantity == 0:
-        raise InvalidMovement(f"A {spec.kind} movement of product {spec.product_id} must not be zero.")
+        raise InvalidMovement(gettext("A %(kind)s movement of product %(product_id)s must not be zero.") % {
+                                  "kind": spec.kind,
+                                  "product_id": spec.product_id,
+                              })
     sign = MOVEMENT_SIGN[spec.kind]
     if sign and (spec.quantity > 0) != (sign > 0):
         word = "positive" if sign > 0 else "negative"
-        raise InvalidMovement(f"A {spec.kind} movement must be {word}; got {spec.quantity:f}.")
+        raise InvalidMovement(gettext("A %(kind)s movement must be %(word)s; got %(quantity)s.") % {
+                                  "kind": spec.kind,
+                                  "word": word,
+                                  "quantity": format(spec.quantity, "f"),
+                              })
 
 
 def lock_balances(items: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
@@ -313,9 +330,11 @@ def adjust_stock(
     otherwise (for an item without lots or quality holds that is all of its stock).
     """
     if not reason or not reason.strip():
-        raise InvalidMovement("An adjustment needs a reason (e.g. 'stock count 2026-03-01').", field="reason")
+        raise InvalidMovement(gettext("An adjustment needs a reason (e.g. 'stock count 2026-03-01')."), field="reason")
     if new_on_hand < 0:
-        raise InvalidMovement(f"A counted on-hand cannot be negative; got {new_on_hand:f}.", field="on_hand")
+        raise InvalidMovement(gettext("A counted on-hand cannot be negative; got %(new_on_hand)s.") % {
+                                  "new_on_hand": format(new_on_hand, "f"),
+                              }, field="on_hand")
     with transaction.atomic():
         lock_balances([(location_id, product_id)])
         current = bucket_quantity(location_id, product_id, lot_id, status)
@@ -351,11 +370,13 @@ def change_stock_status(
     """Move a quantity from one status to another (quarantine → available, → blocked…): a pair of
     status_change movements that nets to zero on the item, refused when the source status has too little."""
     if quantity <= 0:
-        raise InvalidMovement(f"A status change quantity must be positive; got {quantity:f}.")
+        raise InvalidMovement(gettext("A status change quantity must be positive; got %(quantity)s.") % {
+                                  "quantity": format(quantity, "f"),
+                              })
     if from_status == to_status:
-        raise InvalidMovement(f"The stock is already {to_status}.", field="status")
+        raise InvalidMovement(gettext("The stock is already %(to_status)s.") % {"to_status": to_status}, field="status")
     if not reason or not reason.strip():
-        raise InvalidMovement("A status change needs a reason.", field="reason")
+        raise InvalidMovement(gettext("A status change needs a reason."), field="reason")
     common = {"reason": reason.strip(), "reference": reference, "lot_id": lot_id}
     return post_movements(
         [
@@ -381,11 +402,14 @@ def scrap_stock(
 ) -> StockMovement:
     """Write stock off (scrap, or out to rework) from one bucket; a reason is required."""
     if kind not in (MovementKind.SCRAP, MovementKind.REWORK):
-        raise InvalidMovement(f"Stock is written off as scrap or rework, not {kind!r}.", field="kind")
+        raise InvalidMovement(gettext("Stock is written off as scrap or rework, not %(kind)r.") % {"kind": kind},
+                              field="kind")
     if quantity <= 0:
-        raise InvalidMovement(f"A scrap quantity must be positive; got {quantity:f}.")
+        raise InvalidMovement(gettext("A scrap quantity must be positive; got %(quantity)s.") % {
+                                  "quantity": format(quantity, "f"),
+                              })
     if not reason or not reason.strip():
-        raise InvalidMovement("Scrapping stock needs a reason.", field="reason")
+        raise InvalidMovement(gettext("Scrapping stock needs a reason."), field="reason")
     spec = MovementSpec(location_id, product_id, kind, -quantity, reason=reason.strip(), reference=reference,
                         lot_id=lot_id, status=status, production_task_id=production_task_id)
     return post_movements([spec], user=user)[0]
@@ -441,9 +465,11 @@ def transfer_stock(
 ) -> list[StockMovement]:
     """Move stock between locations: a transfer_out and a transfer_in in one transaction."""
     if quantity <= 0:
-        raise InvalidMovement(f"A transfer quantity must be positive; got {quantity:f}.")
+        raise InvalidMovement(gettext("A transfer quantity must be positive; got %(quantity)s.") % {
+                                  "quantity": format(quantity, "f"),
+                              })
     if from_location_id == to_location_id:
-        raise InvalidMovement("A transfer needs two different locations.", field="to_location")
+        raise InvalidMovement(gettext("A transfer needs two different locations."), field="to_location")
     reference = reference or f"transfer {from_location_id}->{to_location_id}"
     return post_movements(
         [

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from planning.choices import LOT_TRANSITIONS, LotOrigin, LotStatus, MovementKind, StockStatus
@@ -53,12 +54,19 @@ def create_lot(
     """A new lot of a product; 409 when the product already has a lot of that number."""
     number = (number or "").strip()
     if not number:
-        raise InvalidInput("A lot needs a number.", field="lot_number")
+        raise InvalidInput(gettext("A lot needs a number."), field="lot_number")
     if expires_on and produced_on and expires_on < produced_on:
-        raise InvalidInput(f"Lot {number}: expiry {expires_on} is before its date {produced_on}.",
+        raise InvalidInput(gettext("Lot %(number)s: expiry %(expires_on)s is before its date %(produced_on)s.") % {
+                               "number": number,
+                               "expires_on": expires_on,
+                               "produced_on": produced_on,
+                           },
                            field="expires_on")
     if StockLot.objects.filter(product=product, number=number).exists():
-        raise Conflict(f"Product {product.sku} already has a lot {number}; use another lot number.",
+        raise Conflict(gettext("Product %(sku)s already has a lot %(number)s; use another lot number.") % {
+                           "sku": product.sku,
+                           "number": number,
+                       },
                        field="lot_number", code="duplicate_lot")
     if status is None:
         status = LotStatus.QUARANTINE if product.requires_inspection else LotStatus.AVAILABLE
@@ -74,7 +82,10 @@ def get_lot_by_number(product: Product | int, number: str) -> StockLot:
     product_id = product.pk if isinstance(product, Product) else product
     lot = StockLot.objects.select_related("product").filter(product_id=product_id, number=number.strip()).first()
     if lot is None:
-        raise NotFound(f"Product {product_id} has no lot {number!r}.", field="lot_number")
+        raise NotFound(gettext("Product %(product_id)s has no lot %(number)r.") % {
+                           "product_id": product_id,
+                           "number": number,
+                       }, field="lot_number")
     return lot
 
 
@@ -108,13 +119,20 @@ def set_lot_status(lot_id: int, target: str, *, note: str = "", user=None, refer
         if target not in LOT_TRANSITIONS.get(lot.status, ()):
             allowed = [s for s, targets in LOT_TRANSITIONS.items() if target in targets]
             raise IllegalTransition(
-                f"Lot {lot.number} of {lot.product.sku} is {lot.status}; it cannot become {target} "
-                f"(allowed from: {', '.join(allowed) or 'no state'}).",
+                gettext("Lot %(number)s of %(sku)s is %(status)s; it cannot become %(target)s (allowed from: "
+                        "%(value)s).") % {
+                    "number": lot.number,
+                    "sku": lot.product.sku,
+                    "status": lot.status,
+                    "target": target,
+                    "value": ', '.join(allowed) or 'no state',
+                },
                 current=lot.status,
             )
         note = (note or "").strip()
         if not note and (target in NOTE_REQUIRED or lot.status == LotStatus.BLOCKED):
-            raise InvalidInput(f"Lot {lot.number}: a decision to make it {target} needs a note saying why.",
+            raise InvalidInput(gettext("Lot %(number)s: a decision to make it %(target)s needs a note saying "
+                                       "why.") % {"number": lot.number, "target": target},
                                field="note")
         reason = note or f"lot {lot.number} {target}"
         reference = reference or f"lot {lot.number}"

@@ -31,6 +31,8 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from statistics import NormalDist
 
+from django.utils.translation import gettext
+
 from core.errors import DomainError
 
 ZERO = Decimal("0")
@@ -191,20 +193,29 @@ def validate_settings(settings: PolicySettings) -> None:
     if not MIN_SERVICE_LEVEL <= settings.service_level <= MAX_SERVICE_LEVEL:
         raise PolicyInputError(
             "service_level",
-            f"must be between {MIN_SERVICE_LEVEL} and {MAX_SERVICE_LEVEL}, got {settings.service_level}.",
+            gettext("must be between %(MIN_SERVICE_LEVEL)s and %(MAX_SERVICE_LEVEL)s, got %(service_level)s.") % {
+                "MIN_SERVICE_LEVEL": MIN_SERVICE_LEVEL,
+                "MAX_SERVICE_LEVEL": MAX_SERVICE_LEVEL,
+                "service_level": settings.service_level,
+            },
         )
     if settings.review_period_days < 0:
-        raise PolicyInputError("review_period_days", "must be 0 or more.")
+        raise PolicyInputError("review_period_days", gettext("must be 0 or more."))
     if settings.lead_time_days < 0:
-        raise PolicyInputError("lead_time_days", "must be 0 or more.")
+        raise PolicyInputError("lead_time_days", gettext("must be 0 or more."))
     if settings.protection_days < 1:
-        raise PolicyInputError("review_period_days", "lead time + review period must be at least one day.")
+        raise PolicyInputError("review_period_days", gettext("lead time + review period must be at least one "
+                                                             "day."))
     if settings.pack_size <= 0:
-        raise PolicyInputError("pack_size", f"must be greater than 0, got {settings.pack_size}.")
+        raise PolicyInputError("pack_size", gettext("must be greater than 0, got %(pack_size)s.") % {
+                                                "pack_size": settings.pack_size,
+                                            })
     if settings.moq < 0:
-        raise PolicyInputError("moq", f"must be 0 or more, got {settings.moq}.")
+        raise PolicyInputError("moq", gettext("must be 0 or more, got %(moq)s.") % {"moq": settings.moq})
     if settings.max_stock is not None and settings.max_stock < 0:
-        raise PolicyInputError("max_stock", f"must be 0 or more, got {settings.max_stock}.")
+        raise PolicyInputError("max_stock", gettext("must be 0 or more, got %(max_stock)s.") % {
+                                                "max_stock": settings.max_stock,
+                                            })
 
 
 def round_up_to_pack(quantity: Decimal, pack_size: Decimal) -> Decimal:
@@ -254,11 +265,11 @@ def compute_order_proposal(inp: PolicyInput) -> PolicyResult:
     validate_settings(settings)
     for name in ("on_hand", "reserved", "dependent_demand"):
         if not isinstance(getattr(inp, name), Decimal):
-            raise PolicyInputError(name, "must be a Decimal.")
+            raise PolicyInputError(name, gettext("must be a Decimal."))
     if inp.reserved < 0:
-        raise PolicyInputError("reserved", "must be 0 or more.")
+        raise PolicyInputError("reserved", gettext("must be 0 or more."))
     if inp.dependent_demand < 0:
-        raise PolicyInputError("dependent_demand", "must be 0 or more.")
+        raise PolicyInputError("dependent_demand", gettext("must be 0 or more."))
     warnings: list[str] = []
     start = inp.planning_date
     p_days = settings.protection_days
@@ -267,10 +278,13 @@ def compute_order_proposal(inp: PolicyInput) -> PolicyResult:
     window = [d for d in inp.demand if start <= d.day < end]
     seen_days = {d.day for d in window}
     if len(seen_days) != len(window):
-        raise PolicyInputError("demand", "a day appears twice in the demand.")
+        raise PolicyInputError("demand", gettext("a day appears twice in the demand."))
     for d in window:
         if d.p50 < 0:
-            raise PolicyInputError("demand", f"p50 of {d.day} is negative ({d.p50}).")
+            raise PolicyInputError("demand", gettext("p50 of %(day)s is negative (%(p50)s).") % {
+                                                 "day": d.day,
+                                                 "p50": d.p50,
+                                             })
     if len(window) < p_days:
         warnings.append(
             f"demand covers {len(window)} of the {p_days} days of the protection period; "

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from planning.choices import BOARD_COLUMNS, TASK_TRANSITIONS, LotOrigin, MovementKind, TaskStatus
@@ -37,8 +38,9 @@ class IllegalTransition(TaskError):
         self.current = task.status
         allowed_from = [s for s, targets in TASK_TRANSITIONS.items() if target in targets]
         super().__init__(
-            f"Task {task.pk} is {task.status}; it cannot become {target} "
-            f"(allowed from: {', '.join(allowed_from) or 'no state'}).",
+            gettext("Task %(task_id)s is %(status)s; it cannot become %(target)s (allowed from: %(allowed)s).") % {
+                "task_id": task.pk, "status": task.status, "target": target,
+                "allowed": ", ".join(allowed_from) or gettext("no state")},
             extra={"current_status": task.status},
         )
 
@@ -77,10 +79,14 @@ class NotDraft(TaskError):
     code = "illegal_transition"
     field = None
 
-    def __init__(self, task: ProductionTask, verb: str, advice: str = "") -> None:
+    def __init__(self, task: ProductionTask, verb: str) -> None:
         self.current = task.status
-        super().__init__(f"Task {task.pk} is {task.status}; only a draft can be {verb}{advice}.",
-                         extra={"current_status": task.status})
+        params = {"task_id": task.pk, "status": task.status}
+        if verb == "deleted":
+            message = gettext("Task %(task_id)s is %(status)s; only a draft can be deleted (cancel it instead).")
+        else:
+            message = gettext("Task %(task_id)s is %(status)s; only a draft can be edited.")
+        super().__init__(message % params, extra={"current_status": task.status})
 
 
 # Fields a draft task may change (the rest follow from its status and the board).
@@ -90,22 +96,30 @@ EDITABLE_FIELDS = ("product", "quantity", "location", "due_date", "bom", "notes"
 def resolve_task_bom(product_id: int, quantity: Decimal, bom: BillOfMaterials | None) -> BillOfMaterials:
     """The checks every task must pass (quantity > 0; a BOM of the product, the default one when not given)."""
     if quantity is None or quantity <= 0:
-        raise TaskConflict(f"Quantity must be greater than 0, got {quantity}.")
+        raise TaskConflict(gettext("Quantity must be greater than 0, got %(quantity)s.") % {
+                               "quantity": quantity,
+                           })
     if bom is None:
         bom = BillOfMaterials.objects.filter(product_id=product_id, is_default=True, is_active=True).first()
         if bom is None:
             raise TaskConflict(
-                f"Product {product_id} has no active default BOM; create one at /api/v1/warehouse/bom/ first."
+                gettext("Product %(product_id)s has no active default BOM; create one at "
+                        "/api/v1/warehouse/bom/ first.") % {"product_id": product_id}
             )
     elif bom.product_id != product_id:
-        raise TaskConflict(f"BOM {bom.pk} belongs to product {bom.product_id}, not to product {product_id}.")
+        raise TaskConflict(gettext("BOM %(bom_id)s belongs to product %(product_id)s, not to product "
+                                   "%(product_id2)s.") % {
+                               "bom_id": bom.pk,
+                               "product_id": bom.product_id,
+                               "product_id2": product_id,
+                           })
     return bom
 
 
 def check_draft(task: ProductionTask, verb: str = "edited") -> None:
     """NotDraft unless the task is a draft."""
     if task.status != TaskStatus.DRAFT:
-        raise NotDraft(task, verb, " (cancel it instead)" if verb == "deleted" else "")
+        raise NotDraft(task, verb)
 
 
 @transaction.atomic
@@ -115,7 +129,9 @@ def update_draft_task(task_id: int, changes: dict) -> ProductionTask:
     check_draft(task)
     for name, value in changes.items():
         if name not in EDITABLE_FIELDS:
-            raise TaskConflict(f"{name} cannot be edited; it follows from the task's status.", field=name)
+            raise TaskConflict(gettext("%(name)s cannot be edited; it follows from the task's status.") % {
+                                   "name": name,
+                               }, field=name)
         setattr(task, name, value)
     task.bom = resolve_task_bom(task.product_id, task.quantity, task.bom if "bom" in changes else (
         task.bom if "product" not in changes else None))
@@ -261,7 +277,10 @@ def move_on_board(task_id: int, *, status: str | None, position: int | None, use
     with transaction.atomic():
         task = ProductionTask.objects.select_for_update().get(pk=task_id)
         if status is not None and status not in BOARD_COLUMNS:
-            raise TaskConflict(f"Unknown column {status!r}; columns are {', '.join(BOARD_COLUMNS)}.")
+            raise TaskConflict(gettext("Unknown column %(status)r; columns are %(BOARD_COLUMNS)s.") % {
+                                   "status": status,
+                                   "BOARD_COLUMNS": ', '.join(BOARD_COLUMNS),
+                               })
         if status is not None and status != task.status:
             return transition_task(task_id, status, user=user, reason=reason,
                                    position=position if position is not None else None)

@@ -29,6 +29,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branches.models import Location
 from core.errors import DomainError
@@ -144,9 +145,10 @@ def _resolve_run(run: ModelRun | int | None) -> ModelRun | None:
         try:
             run = ModelRun.objects.get(pk=run)
         except (ModelRun.DoesNotExist, ValueError, TypeError):
-            raise ProposalError(f"Forecast run {run} does not exist.") from None
+            raise ProposalError(gettext("Forecast run %(run)s does not exist.") % {"run": run}) from None
     if run.status != RunStatus.SUCCEEDED:
-        raise ProposalError(f"Forecast run {run.pk} is {run.status}; only a succeeded run can be planned from.")
+        raise ProposalError(gettext("Forecast run %(run_id)s is %(status)s; only a succeeded run can be "
+                                    "planned from.") % {"run_id": run.pk, "status": run.status})
     return run
 
 
@@ -233,7 +235,9 @@ def propose_orders(
             status=ProposalRunStatus.RUNNING, started_at=now, heartbeat_at=now,
         )
     elif not mark_running(proposal_run):
-        raise ProposalConflict(f"Proposal run {proposal_run.pk} is no longer queued; not run again.",
+        raise ProposalConflict(gettext("Proposal run %(proposal_run_id)s is no longer queued; not run again.") % {
+                                   "proposal_run_id": proposal_run.pk,
+                               },
                                current=ProposalRun.objects.get(pk=proposal_run.pk).status)
     # The run's row follows progress (and its heartbeat tells the stale sweep the worker is alive).
     progress = RunProgress(proposal_run, listener=progress)
@@ -579,7 +583,10 @@ def execute_proposal_run(proposal_run_id: int) -> ProposalSummary:
     """Run a queued proposal run with the parameters it recorded."""
     proposal_run = ProposalRun.objects.get(pk=proposal_run_id)
     if proposal_run.status != ProposalRunStatus.QUEUED:
-        raise ProposalConflict(f"Proposal run {proposal_run.pk} is {proposal_run.status}, not queued.",
+        raise ProposalConflict(gettext("Proposal run %(proposal_run_id)s is %(status)s, not queued.") % {
+                                   "proposal_run_id": proposal_run.pk,
+                                   "status": proposal_run.status,
+                               },
                                current=proposal_run.status)
     return propose_orders(
         run=proposal_run.forecast_run, location_ids=proposal_run.scope.get("location_ids"),
@@ -599,7 +606,10 @@ def _lock_open(proposal_id: int) -> OrderProposal:
     proposal = OrderProposal.objects.select_for_update().get(pk=proposal_id)
     if proposal.status != ProposalStatus.PROPOSED:
         raise ProposalConflict(
-            f"Proposal {proposal.pk} is {proposal.status}; only a proposed one can be approved or rejected.",
+            gettext("Proposal %(proposal_id)s is %(status)s; only a proposed one can be approved or rejected.") % {
+                "proposal_id": proposal.pk,
+                "status": proposal.status,
+            },
             current=proposal.status,
         )
     return proposal
@@ -615,14 +625,16 @@ def approve_proposal(proposal_id: int, *, user=None, quantity: Decimal | None = 
     proposal = _lock_open(proposal_id)
     if supplier_id is not None and proposal.kind == ProposalKind.BUY:
         if not Supplier.objects.filter(pk=supplier_id).exists():
-            raise ProposalConflict(f"Supplier {supplier_id} does not exist; choose another supplier.",
+            raise ProposalConflict(gettext("Supplier %(supplier_id)s does not exist; choose another supplier.") % {
+                                       "supplier_id": supplier_id,
+                                   },
                                    current=proposal.status)
         proposal.supplier_id = supplier_id
     quantity = proposal.quantity if quantity is None else quantity
     if quantity <= 0:
         raise ProposalConflict(
-            f"Proposal {proposal.pk} has nothing to order (quantity {quantity:f}); "
-            "approve with a quantity or reject it.",
+            gettext("Proposal %(proposal_id)s has nothing to order (quantity %(quantity)s); approve with a "
+                    "quantity or reject it.") % {"proposal_id": proposal.pk, "quantity": format(quantity, "f")},
             current=proposal.status,
         )
     if proposal.kind == ProposalKind.BUY:

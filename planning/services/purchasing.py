@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from planning.choices import PURCHASE_ORDER_TRANSITIONS, LotOrigin, MovementKind, PurchaseOrderStatus
@@ -36,7 +37,8 @@ class IllegalOrderState(PurchasingError):
     def __init__(self, order: PurchaseOrder, action: str, allowed: Sequence[str]) -> None:
         self.current = order.status
         super().__init__(
-            f"Purchase order {order.pk} is {order.status}; cannot {action} it (allowed when: {', '.join(allowed)}).",
+            gettext("Purchase order %(order_id)s is %(status)s; cannot %(action)s it (allowed when: %(allowed)s).") % {
+                "order_id": order.pk, "status": order.status, "action": action, "allowed": ", ".join(allowed)},
             extra={"current_status": order.status},
         )
         self.field = None
@@ -65,7 +67,9 @@ def _require(order: PurchaseOrder, action: str, target: str) -> None:
 def _add_lines(order: PurchaseOrder, lines: Sequence[LineInput]) -> None:
     for index, line in enumerate(lines):
         if line.quantity <= 0:
-            raise PurchasingError(f"Line {index + 1}: quantity must be greater than 0.", field="lines")
+            raise PurchasingError(gettext("Line %(index)s: quantity must be greater than 0.") % {
+                                      "index": index + 1,
+                                  }, field="lines")
     PurchaseOrderLine.objects.bulk_create(
         PurchaseOrderLine(
             order=order,
@@ -128,8 +132,11 @@ def delete_purchase_order(order_id: int, *, return_proposals: bool = False) -> i
     proposal_ids = list(order.lines.filter(proposal__isnull=False).values_list("proposal_id", flat=True))
     if proposal_ids and not return_proposals:
         raise PurchasingError(
-            f"PO {order.pk} carries {len(proposal_ids)} approved proposal(s); delete it with "
-            "'return the proposals to review', or remove those lines first.",
+            gettext("PO %(order_id)s carries %(count)s approved proposal(s); delete it with 'return the "
+                    "proposals to review', or remove those lines first.") % {
+                "order_id": order.pk,
+                "count": len(proposal_ids),
+            },
             field="return_proposals",
         )
     OrderProposal.objects.filter(pk__in=proposal_ids).update(
@@ -145,9 +152,13 @@ def send_purchase_order(order_id: int, *, user=None) -> PurchaseOrder:
     order = PurchaseOrder.objects.select_for_update().get(pk=order_id)
     _require(order, "send", PurchaseOrderStatus.SENT)
     if order.supplier_id is None:
-        raise PurchasingError(f"Purchase order {order.pk} has no supplier; set one before sending.", field="supplier")
+        raise PurchasingError(gettext("Purchase order %(order_id)s has no supplier; set one before sending.") % {
+                                  "order_id": order.pk,
+                              }, field="supplier")
     if not order.lines.exists():
-        raise PurchasingError(f"Purchase order {order.pk} has no lines; add some before sending.", field="lines")
+        raise PurchasingError(gettext("Purchase order %(order_id)s has no lines; add some before sending.") % {
+                                  "order_id": order.pk,
+                              }, field="lines")
     order.status = PurchaseOrderStatus.SENT
     order.sent_by, order.sent_at = _user(user), timezone.now()
     order.order_date = order.order_date or timezone.localdate()
@@ -199,21 +210,34 @@ def receive_purchase_order(
     else:
         wanted = list(lines)
     if not wanted:
-        raise PurchasingError(f"Nothing to receive on purchase order {order.pk}.", field="lines")
+        raise PurchasingError(gettext("Nothing to receive on purchase order %(order_id)s.") % {
+                                  "order_id": order.pk,
+                              }, field="lines")
     seen: set[int] = set()
     for item in wanted:
         line = order_lines.get(item.line_id)
         if line is None:
-            raise PurchasingError(f"Line {item.line_id} is not a line of purchase order {order.pk}.", field="lines")
+            raise PurchasingError(gettext("Line %(line_id)s is not a line of purchase order %(order_id)s.") % {
+                                      "line_id": item.line_id,
+                                      "order_id": order.pk,
+                                  }, field="lines")
         if item.line_id in seen:
-            raise PurchasingError(f"Line {item.line_id} is listed twice; send one quantity per line.", field="lines")
+            raise PurchasingError(gettext("Line %(line_id)s is listed twice; send one quantity per line.") % {
+                                      "line_id": item.line_id,
+                                  }, field="lines")
         seen.add(item.line_id)
         if item.quantity <= 0:
-            raise PurchasingError(f"Line {item.line_id}: quantity must be greater than 0.", field="lines")
+            raise PurchasingError(gettext("Line %(line_id)s: quantity must be greater than 0.") % {
+                                      "line_id": item.line_id,
+                                  }, field="lines")
         if item.quantity > line.outstanding_quantity:
             raise PurchasingError(
-                f"Line {item.line_id}: receiving {item.quantity:f} but only {line.outstanding_quantity:f} is "
-                "outstanding.",
+                gettext("Line %(line_id)s: receiving %(quantity)s but only %(outstanding_quantity)s is "
+                        "outstanding.") % {
+                    "line_id": item.line_id,
+                    "quantity": format(item.quantity, "f"),
+                    "outstanding_quantity": format(line.outstanding_quantity, "f"),
+                },
                 field="lines",
             )
     when = received_at or timezone.now()

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -94,10 +95,13 @@ class TestMethodSerializer(serializers.ModelSerializer):
         low = attrs.get("min_value", getattr(self.instance, "min_value", None))
         high = attrs.get("max_value", getattr(self.instance, "max_value", None))
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"min_value": [f"min {low} is above max {high}."]})
+            raise serializers.ValidationError({"min_value": [gettext("min %(low)s is above max %(high)s.") % {
+                                                                 "low": low,
+                                                                 "high": high,
+                                                             }]})
         kind = attrs.get("kind", getattr(self.instance, "kind", "numeric"))
         if kind == "pass_fail" and (low is not None or high is not None):
-            raise serializers.ValidationError({"kind": ["A pass/fail method has no min/max."]})
+            raise serializers.ValidationError({"kind": [gettext("A pass/fail method has no min/max.")]})
         return attrs
 
 
@@ -113,19 +117,27 @@ class SpecificationSerializer(serializers.ModelSerializer):
 
         product, category, method = current("product"), current("category"), current("method")
         if (product is None) == (category is None):
-            raise serializers.ValidationError({"product": ["Give either a product or a category, not both."]})
+            raise serializers.ValidationError({"product": [gettext("Give either a product or a category, not "
+                                                                   "both.")]})
         low, high = current("min_value"), current("max_value")
         if low is not None and high is not None and low > high:
-            raise serializers.ValidationError({"min_value": [f"min {low} is above max {high}."]})
+            raise serializers.ValidationError({"min_value": [gettext("min %(low)s is above max %(high)s.") % {
+                                                                 "low": low,
+                                                                 "high": high,
+                                                             }]})
         if method is not None and method.kind == "numeric" and low is None and high is None:
-            raise serializers.ValidationError({"min_value": [f"{method.name} is measured: give a min or a max."]})
+            raise serializers.ValidationError({"min_value": [gettext("%(method)s is measured: give a min or "
+                                                                     "a max.") % {"method": method.name}]})
         if method is not None and method.kind == "pass_fail" and (low is not None or high is not None):
-            raise serializers.ValidationError({"min_value": [f"{method.name} is pass/fail: no min/max."]})
+            raise serializers.ValidationError({"min_value": [gettext("%(method)s is pass/fail: no min/max.") % {
+                                                                 "method": method.name,
+                                                             }]})
         clash = Specification.objects.filter(method=method, product=product, category=category)
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if method is not None and clash.exists():
-            raise serializers.ValidationError({"method": ["This method already has a specification here."]})
+            raise serializers.ValidationError({"method": [gettext("This method already has a specification "
+                                                                  "here.")]})
         return attrs
 
 

@@ -6,6 +6,7 @@ Views shape requests and answers; every state change is a call into quality.serv
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -54,7 +55,9 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
         data = body.validated_data
         task_id = data["production_task"]
         if not ProductionTask.objects.filter(pk=task_id).exists():
-            raise ValidationError({"production_task": [f"Production task {task_id} does not exist."]})
+            raise ValidationError({"production_task": [gettext("Production task %(task_id)s does not exist.") % {
+                                                           "task_id": task_id,
+                                                       }]})
         inspection = inspections.create_inspection(
             production_task_id=task_id, inspected_quantity=data["inspected_quantity"],
             passed_quantity=data["passed_quantity"], failed_quantity=data["failed_quantity"],

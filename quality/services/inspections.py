@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import Conflict, IllegalTransition, InvalidInput
 from planning.choices import LotStatus, MovementKind, StockStatus, TaskStatus
@@ -44,7 +45,8 @@ class DefectInput:
 def _require(inspection: Inspection, target: str, action: str) -> None:
     if target not in INSPECTION_TRANSITIONS[inspection.status]:
         raise IllegalTransition(
-            f"Inspection {inspection.pk} is {inspection.status}; it cannot be {action}d (only an open one can).",
+            gettext("Inspection %(inspection_id)s is %(status)s; only an open one can be %(action)s.") % {
+                "inspection_id": inspection.pk, "status": inspection.status, "action": f"{action}d"},
             current=inspection.status,
         )
 
@@ -75,33 +77,43 @@ def create_inspection(
     task = ProductionTask.objects.select_for_update().select_related("product").get(pk=production_task_id)
     if task.status != TaskStatus.COMPLETED:
         raise IllegalTransition(
-            f"Production task {task.pk} is {task.status}; only the output of a completed task can be inspected.",
+            gettext("Production task %(task_id)s is %(status)s; only the output of a completed task can be "
+                    "inspected.") % {"task_id": task.pk, "status": task.status},
             current=task.status, field="production_task",
         )
     parts = (passed_quantity, failed_quantity, rework_quantity)
     if inspected_quantity <= 0 or any(q < 0 for q in parts):
-        raise InvalidInput("Quantities must not be negative and something must be inspected.",
+        raise InvalidInput(gettext("Quantities must not be negative and something must be inspected."),
                            field="inspected_quantity")
     if sum(parts) != inspected_quantity:
         raise InvalidInput(
-            f"Passed {passed_quantity:f} + failed {failed_quantity:f} + rework {rework_quantity:f} must equal "
-            f"inspected {inspected_quantity:f}.", field="inspected_quantity")
+            gettext("Passed %(passed_quantity)s + failed %(failed_quantity)s + rework %(rework_quantity)s "
+                    "must equal inspected %(inspected_quantity)s.") % {
+                "passed_quantity": format(passed_quantity, "f"),
+                "failed_quantity": format(failed_quantity, "f"),
+                "rework_quantity": format(rework_quantity, "f"),
+                "inspected_quantity": format(inspected_quantity, "f"),
+            }, field="inspected_quantity")
     bad = failed_quantity + rework_quantity
     defects = list(defects)
     if bad > 0 and not defects:
-        raise InvalidInput("Name at least one defect code for the failed and rework quantity.", field="defects")
+        raise InvalidInput(gettext("Name at least one defect code for the failed and rework quantity."),
+                           field="defects")
     codes = {c.pk: c for c in DefectCode.objects.filter(pk__in=[d.defect_code_id for d in defects])}
     seen: set[int] = set()
     for d in defects:
         code = codes.get(d.defect_code_id)
         if code is None or not code.is_active:
-            raise InvalidInput(f"Defect code {d.defect_code_id} does not exist or is retired.", field="defects")
+            raise InvalidInput(gettext("Defect code %(defect_code_id)s does not exist or is retired.") % {
+                                   "defect_code_id": d.defect_code_id,
+                               }, field="defects")
         if d.defect_code_id in seen:
-            raise InvalidInput(f"Defect code {code.code} is listed twice.", field="defects")
+            raise InvalidInput(gettext("Defect code %(code)s is listed twice.") % {"code": code.code}, field="defects")
         seen.add(d.defect_code_id)
         if d.quantity <= 0 or d.quantity > bad:
-            raise InvalidInput(f"Defect {code.code}: quantity must be between 0 and the failed + rework "
-                               f"quantity {bad:f}.", field="defects")
+            raise InvalidInput(gettext("Defect %(code)s: quantity must be between 0 and the failed + rework "
+                                       "quantity %(bad)s.") % {"code": code.code, "bad": format(bad, "f")},
+                               field="defects")
     lot = _task_lot(task)
     in_quarantine = bucket_quantity(task.location_id, task.product_id, lot.pk if lot else None,
                                     StockStatus.QUARANTINE)
@@ -112,8 +124,12 @@ def create_inspection(
         total=Sum("inspected_quantity"))["total"] or ZERO
     if inspected_quantity > in_quarantine - pending:
         raise Conflict(
-            f"Task {task.pk}: {in_quarantine - pending:f} of its output is in quarantine and not under another "
-            f"open inspection; cannot inspect {inspected_quantity:f}.", field="inspected_quantity")
+            gettext("Task %(task_id)s: %(in_quarantine)s of its output is in quarantine and not under "
+                    "another open inspection; cannot inspect %(inspected_quantity)s.") % {
+                "task_id": task.pk,
+                "in_quarantine": format(in_quarantine - pending, "f"),
+                "inspected_quantity": format(inspected_quantity, "f"),
+            }, field="inspected_quantity")
     inspection = Inspection.objects.create(
         production_task=task, product=task.product, location=task.location, lot=lot,
         inspected_quantity=inspected_quantity, passed_quantity=passed_quantity, failed_quantity=failed_quantity,
@@ -142,8 +158,12 @@ def release_inspection(inspection_id: int, *, user=None) -> Inspection:
             lot = StockLot.objects.select_for_update(no_key=True).get(pk=inspection.lot_id)
         if lot is not None and lot.status != LotStatus.QUARANTINE:
             raise IllegalTransition(
-                f"Lot {lot.number} is {lot.status}; inspection {inspection.pk} can only release stock from "
-                "quarantine.", current=lot.status)
+                gettext("Lot %(number)s is %(status)s; inspection %(inspection_id)s can only release stock "
+                        "from quarantine.") % {
+                    "number": lot.number,
+                    "status": lot.status,
+                    "inspection_id": inspection.pk,
+                }, current=lot.status)
         loc, prod, lot_id = inspection.location_id, inspection.product_id, inspection.lot_id
         reference = f"inspection {inspection.pk}"
         specs: list[MovementSpec] = []
@@ -169,7 +189,10 @@ def release_inspection(inspection_id: int, *, user=None) -> Inspection:
                           f"(task {inspection.production_task_id}).",
                 )
             except production.TaskError as exc:  # e.g. no default BOM any more: nothing is written
-                raise Conflict(f"Inspection {inspection.pk}: cannot create the rework task: {exc}",
+                raise Conflict(gettext("Inspection %(inspection_id)s: cannot create the rework task: %(exc)s") % {
+                                   "inspection_id": inspection.pk,
+                                   "exc": exc,
+                               },
                                field="rework_quantity") from exc
             inspection.rework_task = rework
             specs.append(MovementSpec(loc, prod, MovementKind.REWORK, -inspection.rework_quantity,
@@ -192,7 +215,9 @@ def reject_inspection(inspection_id: int, *, reason: str, user=None) -> Inspecti
         inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
         _require(inspection, InspectionStatus.REJECTED, "reject")
         if not reason:
-            raise InvalidInput(f"Rejecting inspection {inspection.pk} needs a reason.", field="reason")
+            raise InvalidInput(gettext("Rejecting inspection %(inspection_id)s needs a reason.") % {
+                                   "inspection_id": inspection.pk,
+                               }, field="reason")
         note = f"inspection {inspection.pk} rejected: {reason}"
         if inspection.lot_id:
             lot = StockLot.objects.get(pk=inspection.lot_id)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import IllegalTransition, InvalidInput, Unprocessable
 from planning.choices import LotStatus
@@ -61,13 +62,15 @@ def create_lab_test(*, lot_id: int, user=None, notes: str = "") -> LabTest:
     """A test of a lot with one pending result per method of its product's specification (limits copied)."""
     lot = StockLot.objects.select_related("product").get(pk=lot_id)
     if lot.status == LotStatus.SCRAPPED:
-        raise IllegalTransition(f"Lot {lot.number} is scrapped; there is nothing left to test.",
+        raise IllegalTransition(gettext("Lot %(number)s is scrapped; there is nothing left to test.") % {
+                                    "number": lot.number,
+                                },
                                 current=lot.status, field="lot")
     limits = specification_for(lot.product)
     if not limits:
         raise Unprocessable(
-            f"Product {lot.product.sku} has no active specification (for itself or its category); add one at "
-            "/api/v1/quality/specifications/ first.", field="lot")
+            gettext("Product %(sku)s has no active specification (for itself or its category); add one at "
+                    "/api/v1/quality/specifications/ first.") % {"sku": lot.product.sku}, field="lot")
     test = LabTest.objects.create(lot=lot, created_by=_user(user), notes=notes)
     LabResult.objects.bulk_create(
         LabResult(lab_test=test, method=limit.method, min_value=limit.min_value, max_value=limit.max_value)
@@ -85,7 +88,8 @@ class ResultInput:
 
 def _require_open(test: LabTest, target: str) -> None:
     if target not in LAB_TEST_TRANSITIONS[test.status]:
-        raise IllegalTransition(f"Lab test {test.pk} is {test.status}; its results and verdict are final.",
+        raise IllegalTransition(gettext("Lab test %(test_id)s is %(status)s; its results and verdict are "
+                                        "final.") % {"test_id": test.pk, "status": test.status},
                                 current=test.status)
 
 
@@ -95,26 +99,36 @@ def record_results(test_id: int, results: Sequence[ResultInput], *, user=None) -
     test = LabTest.objects.select_for_update().get(pk=test_id)
     _require_open(test, LabTestStatus.PASSED)
     if not results:
-        raise InvalidInput("Send at least one result.", field="results")
+        raise InvalidInput(gettext("Send at least one result."), field="results")
     rows = {r.method_id: r for r in test.results.select_related("method")}
     now = timezone.now()
     seen: set[int] = set()
     for item in results:
         row = rows.get(item.method_id)
         if row is None:
-            raise InvalidInput(f"Method {item.method_id} is not part of lab test {test.pk} (its specification has "
-                               f"methods {', '.join(str(m) for m in sorted(rows))}).", field="results")
+            raise InvalidInput(gettext("Method %(method_id)s is not part of lab test %(test_id)s (its "
+                                       "specification has methods %(value)s).") % {
+                                   "method_id": item.method_id,
+                                   "test_id": test.pk,
+                                   "value": ', '.join(str(m) for m in sorted(rows)),
+                               }, field="results")
         if item.method_id in seen:
-            raise InvalidInput(f"Method {row.method.name} is listed twice.", field="results")
+            raise InvalidInput(gettext("Method %(method)s is listed twice.") % {"method": row.method.name},
+                               field="results")
         seen.add(item.method_id)
         if row.method.kind == MethodKind.NUMERIC:
             if item.value is None:
-                raise InvalidInput(f"{row.method.name} is measured: send a value (in {row.method.unit or 'units'}).",
+                raise InvalidInput(gettext("%(method)s is measured: send a value (in %(value)s).") % {
+                                       "method": row.method.name,
+                                       "value": row.method.unit or 'units',
+                                   },
                                    field="results")
             row.value, row.passed = item.value, None
         else:
             if item.passed is None:
-                raise InvalidInput(f"{row.method.name} is pass/fail: send passed true or false.", field="results")
+                raise InvalidInput(gettext("%(method)s is pass/fail: send passed true or false.") % {
+                                       "method": row.method.name,
+                                   }, field="results")
             row.value, row.passed = None, item.passed
         row.within_spec = within(row.method.kind, row.min_value, row.max_value, row.value, row.passed)
         row.recorded_by, row.recorded_at = _user(user), now
@@ -139,7 +153,10 @@ def decide_verdict(test_id: int, *, user=None) -> LabTest:
         rows = list(test.results.select_related("method").order_by("method__name"))
         missing = [r.method.name for r in rows if r.within_spec is None]
         if missing:
-            raise Unprocessable(f"Lab test {test.pk} has no result yet for: {', '.join(missing)}.",
+            raise Unprocessable(gettext("Lab test %(test_id)s has no result yet for: %(missing)s.") % {
+                                    "test_id": test.pk,
+                                    "missing": ', '.join(missing),
+                                },
                                 field="results")
         failures = [r for r in rows if not r.within_spec]
         test.status = LabTestStatus.FAILED if failures else LabTestStatus.PASSED

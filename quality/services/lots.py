@@ -8,6 +8,7 @@ every decision but a plain release, and no release while a lab test of the lot i
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.errors import Conflict, IllegalTransition, InvalidInput
 from planning.models import StockLot
@@ -23,22 +24,37 @@ def _user(user):
 def decide_lot(lot_id: int, action: str, *, note: str = "", user=None) -> LotDecision:
     """Apply one decision to a lot and record it, in one transaction."""
     if action not in LOT_ACTION_TARGET:
-        raise InvalidInput(f"Unknown action {action!r}; use one of {', '.join(LOT_ACTION_TARGET)}.", field="action")
+        raise InvalidInput(gettext("Unknown action %(action)r; use one of %(LOT_ACTION_TARGET)s.") % {
+                               "action": action,
+                               "LOT_ACTION_TARGET": ', '.join(LOT_ACTION_TARGET),
+                           }, field="action")
     note = (note or "").strip()
     with transaction.atomic():
         # NO KEY: movements naming the lot (FK check = KEY SHARE) must not wait on this lock (see set_lot_status).
         lot = StockLot.objects.select_for_update(no_key=True, of=("self",)).select_related("product").get(pk=lot_id)
         if lot.status not in LOT_ACTION_FROM[action]:
             raise IllegalTransition(
-                f"Lot {lot.number} of {lot.product.sku} is {lot.status}; '{action}' applies to a lot that is "
-                f"{' or '.join(LOT_ACTION_FROM[action])}.", current=lot.status)
+                gettext("Lot %(number)s of %(sku)s is %(status)s; '%(action)s' applies to a lot that is "
+                        "%(LOT_ACTION_FROM)s.") % {
+                    "number": lot.number,
+                    "sku": lot.product.sku,
+                    "status": lot.status,
+                    "action": action,
+                    "LOT_ACTION_FROM": ' or '.join(LOT_ACTION_FROM[action]),
+                }, current=lot.status)
         if action != LotAction.RELEASE and not note:
-            raise InvalidInput(f"Lot {lot.number}: a decision to {action} needs a note saying why.", field="note")
+            raise InvalidInput(gettext("Lot %(number)s: a decision to %(action)s needs a note saying why.") % {
+                                   "number": lot.number,
+                                   "action": action,
+                               }, field="note")
         if action == LotAction.RELEASE:
             open_test = LabTest.objects.filter(lot=lot, status=LabTestStatus.OPEN).first()
             if open_test is not None:
-                raise Conflict(f"Lot {lot.number}: lab test {open_test.pk} is still open; record its verdict "
-                               "before releasing the lot.", field="action", code="lab_test_open")
+                raise Conflict(gettext("Lot %(number)s: lab test %(open_test_id)s is still open; record its "
+                                       "verdict before releasing the lot.") % {
+                                   "number": lot.number,
+                                   "open_test_id": open_test.pk,
+                               }, field="action", code="lab_test_open")
         before = lot.status
         set_lot_status(lot.pk, LOT_ACTION_TARGET[action], note=note, user=user)
         return LotDecision.objects.create(lot=lot, action=action, from_status=before,

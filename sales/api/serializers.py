@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from branches.models import Location
@@ -36,7 +37,10 @@ class ProductCategorySerializer(serializers.ModelSerializer):
         node = parent
         while instance is not None and node is not None:
             if node.pk == instance.pk:
-                raise serializers.ValidationError(f"{parent.name!r} is {instance.name!r} itself or below it.")
+                raise serializers.ValidationError(gettext("%(parent)r is %(instance)r itself or below it.") % {
+                                                      "parent": parent.name,
+                                                      "instance": instance.name,
+                                                  })
             node = node.parent
         return parent
 
@@ -82,7 +86,8 @@ class ProductSerializer(serializers.ModelSerializer):
         owners = {b.barcode: b.product for b in taken.select_related("product")}
         if owners:
             raise serializers.ValidationError(
-                [f"barcode {code} already belongs to {product.sku!r}" for code, product in owners.items()])
+                [gettext("barcode %(code)s already belongs to %(sku)r") % {"code": code, "sku": product.sku} for code,
+                 product in owners.items()])
         return cleaned
 
     @transaction.atomic
@@ -153,8 +158,12 @@ class DemandDriverSerializer(serializers.ModelSerializer):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise serializers.ValidationError(
-                {"date": [f"a driver for this location, {'product' if product else 'all products'} and {day} exists "
-                          f"already (id {clash.first().pk}); update that one"]})
+                {"date": [gettext("a driver for this location, %(value)s and %(day)s exists already (id "
+                                  "%(pk)s); update that one") % {
+                              "value": 'product' if product else 'all products',
+                              "day": day,
+                              "pk": clash.first().pk,
+                          }]})
         return attrs
 
 
@@ -171,8 +180,10 @@ class CustomerSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise serializers.ValidationError({"external_id": [f"customer {external_id!r} exists already for this "
-                                                               "account"]})
+            raise serializers.ValidationError({"external_id": [gettext("customer %(external_id)r exists "
+                                                                       "already for this account") % {
+                                                                   "external_id": external_id,
+                                                               }]})
         return attrs
 
 
@@ -330,11 +341,16 @@ class AnalyticsQuerySerializer(serializers.Serializer):
         date_from, date_to = attrs.get("date_from"), attrs.get("date_to")
         if date_from and date_to:
             if date_from > date_to:
-                raise serializers.ValidationError({"date_from": [f"date_from ({date_from}) is after date_to "
-                                                                 f"({date_to})."]})
+                raise serializers.ValidationError({"date_from": [gettext("date_from (%(date_from)s) is after "
+                                                                         "date_to (%(date_to)s).") % {
+                                                                     "date_from": date_from,
+                                                                     "date_to": date_to,
+                                                                 }]})
             if (date_to - date_from).days >= self.MAX_DAYS:
-                raise serializers.ValidationError({"date_from": [f"the range may span at most {self.MAX_DAYS} "
-                                                                 "days."]})
+                raise serializers.ValidationError({"date_from": [gettext("the range may span at most "
+                                                                         "%(MAX_DAYS)s days.") % {
+                                                                     "MAX_DAYS": self.MAX_DAYS,
+                                                                 }]})
         return attrs
 
 

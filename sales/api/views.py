@@ -13,6 +13,7 @@ from django.db.models import Count, ProtectedError
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -69,7 +70,10 @@ class _ProtectedDestroyMixin:
             instance.delete()
         except ProtectedError as exc:
             names = sorted({str(type(obj)._meta.verbose_name_plural) for obj in exc.protected_objects})
-            raise Conflict(f"{instance} is still used by {', '.join(names)}; delete or move those first.") from None
+            raise Conflict(gettext("%(instance)s is still used by %(names)s; delete or move those first.") % {
+                               "instance": instance,
+                               "names": ', '.join(names),
+                           }) from None
 
 
 class ProductCategoryViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet):
@@ -203,19 +207,27 @@ def _require_kind_permission(user, kind: str, *, write: bool) -> None:
     needed = [f"{app}.add_{model}", f"{app}.change_{model}"] if write else [f"{app}.view_{model}"]
     if not user.has_perms(needed):
         action = "import" if write else "export"
-        raise PermissionDenied(f"You may not {action} {kind}: that needs the permission(s) {', '.join(needed)}.")
+        raise PermissionDenied(gettext("You may not %(action)s %(kind)s: that needs the permission(s) "
+                                       "%(needed)s.") % {
+                                   "action": action,
+                                   "kind": kind,
+                                   "needed": ', '.join(needed),
+                               })
 
 
 def _kind(value: str) -> str:
     if value not in ImportKind.values:
-        raise ValidationError({"kind": [f"{value!r} is not one of {', '.join(ImportKind.values)}."]})
+        raise ValidationError({"kind": [gettext("%(value)r is not one of %(values)s.") % {
+                                            "value": value,
+                                            "values": ', '.join(ImportKind.values),
+                                        }]})
     return value
 
 
 def _file_format(request) -> str:
     value = request.query_params.get("format", "csv") or "csv"
     if value not in ("csv", "xlsx"):
-        raise ValidationError({"format": [f"{value!r} is not csv or xlsx."]})
+        raise ValidationError({"format": [gettext("%(value)r is not csv or xlsx.") % {"value": value}]})
     return value
 
 
@@ -236,9 +248,12 @@ def _oversized_body(request) -> Response | None:
         return None
     limit = max_upload_bytes()
     if announced > limit + 64 * 1024:
-        return Response({"detail": f"The request is {announced / 1048576:,.1f} MB; files may be at most "
-                                   f"{limit / 1048576:,.1f} MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) "
-                                   "or split it into smaller files.", "row": None, "column": ""}, status=413)
+        return Response({"detail": gettext("The request is %(announced)s MB; files may be at most %(limit)s "
+                                           "MB (SALES_IMPORT_MAX_UPLOAD_BYTES). Compress it (gzip) or split "
+                                           "it into smaller files.") % {
+                                       "announced": format(announced / 1048576, ",.1f"),
+                                       "limit": format(limit / 1048576, ",.1f"),
+                                   }, "row": None, "column": ""}, status=413)
     return None
 
 
@@ -327,7 +342,7 @@ class ImportUploadView(APIView):
             return Response(body, status=status.HTTP_201_CREATED)
         if job.status == ImportJobStatus.REJECTED:
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response({**body, "detail": f"The import failed: {job.error}"},
+        return Response({**body, "detail": gettext("The import failed: %(error)s") % {"error": job.error}},
                         status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 

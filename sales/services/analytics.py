@@ -30,6 +30,7 @@ from typing import Any
 
 from django.db.models import Count, DecimalField, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from branches.models import Location, subtree_q
 from sales.choices import OrderStatus
@@ -310,7 +311,9 @@ def timeseries(filters: AnalyticsFilters, granularity: str) -> list[dict[str, An
     seconds instead of milliseconds.
     """
     if granularity not in GRANULARITIES:
-        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
+        raise ValueError(gettext("granularity must be one of %(GRANULARITIES)s") % {
+                             "GRANULARITIES": ', '.join(GRANULARITIES),
+                         })
     sales_date = "order__business_date" if filters.channel else "date"
     sales_rows = (
         _sales_source(filters).values(sales_date).annotate(**_sales_aggregates(filters)).order_by(sales_date)

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from branches.choices import LocationType
 from branches.models import Location
@@ -49,15 +50,23 @@ def import_branches(
                 report.add_error(row_no, column, str(exc))
         for column in ("code", "name"):
             if before == report.error_count and not values.get(column):
-                report.add_error(row_no, column, "is required")
+                report.add_error(row_no, column, gettext("is required"))
         type_ = _TYPES.get(values.get("type", "").lower() or "branch")
         if type_ is None:
-            report.add_error(row_no, "type", f"{values['type']!r} is not one of {', '.join(LocationType.values)}")
+            report.add_error(row_no, "type", gettext("%(type)r is not one of %(values)s") % {
+                                                 "type": values['type'],
+                                                 "values": ', '.join(LocationType.values),
+                                             })
         code = values.get("code", "")
         if code and code in parsed:
-            report.add_error(row_no, "code", f"duplicate code {code!r}: also on row {parsed[code][0]}")
+            report.add_error(row_no, "code", gettext("duplicate code %(code)r: also on row %(parsed)s") % {
+                                                 "code": code,
+                                                 "parsed": parsed[code][0],
+                                             })
         if code and values.get("parent_code") == code:
-            report.add_error(row_no, "parent_code", f"branch {code!r} cannot be its own parent")
+            report.add_error(row_no, "parent_code", gettext("branch %(code)r cannot be its own parent") % {
+                                                        "code": code,
+                                                    })
         if report.error_count != before:
             continue
         parsed[code] = (row_no, {**values, "type": type_})
@@ -87,7 +96,8 @@ def _write(parsed: dict[str, tuple[int, dict[str, str]]], report: IngestReport) 
         parent = None
         if parent_code:
             if parent_code in trail:
-                report.add_error(row_no, "parent_code", f"branch {code!r} would become its own ancestor")
+                report.add_error(row_no, "parent_code", gettext("branch %(code)r would become its own "
+                                                                "ancestor") % {"code": code})
                 return None
             if parent_code in parsed:
                 parent = place(parent_code, (*trail, code))
@@ -100,8 +110,11 @@ def _write(parsed: dict[str, tuple[int, dict[str, str]]], report: IngestReport) 
                     report.add_error(row_no, "parent_code", str(exc))
                     return None
                 if parent_id is None:
-                    report.add_error(row_no, "parent_code", f"unknown parent code {parent_code!r}: add it to the "
-                                                            "file or create the parent branch first")
+                    report.add_error(row_no, "parent_code", gettext("unknown parent code %(parent_code)r: "
+                                                                    "add it to the file or create the parent "
+                                                                    "branch first") % {
+                                                                "parent_code": parent_code,
+                                                            })
                     return None
                 parent = Location.objects.get(pk=parent_id)
         location = manual.get(code)

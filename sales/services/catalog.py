@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sales.choices import ProductKind
 from sales.models import Product, ProductBarcode, ProductCategory, ProductSourceRef
@@ -53,15 +54,20 @@ def upsert_categories(
             report.add_error(row_no, "code", str(exc))
             continue
         if not code:
-            report.add_error(row_no, "code", "is required")
+            report.add_error(row_no, "code", gettext("is required"))
             continue
         if code in rows:
-            report.add_error(row_no, "code", f"duplicate category code {code!r}: also on row {rows[code][0]}")
+            report.add_error(row_no, "code", gettext("duplicate category code %(code)r: also on row %(rows)s") % {
+                                                 "code": code,
+                                                 "rows": rows[code][0],
+                                             })
             continue
         name = None if is_empty(row.get("name")) else strip_control_characters(str(row["name"])).strip()[:255]
         parent = None if is_empty(row.get("parent_code")) else str(row["parent_code"]).strip()
         if parent == code:
-            report.add_error(row_no, "parent_code", f"category {code!r} cannot be its own parent")
+            report.add_error(row_no, "parent_code", gettext("category %(code)r cannot be its own parent") % {
+                                                        "code": code,
+                                                    })
             continue
         rows[code] = (row_no, name, parent)
     try:
@@ -72,7 +78,9 @@ def upsert_categories(
                 category = existing.get(code)
                 if category is None:
                     if not name:
-                        report.add_error(row_no, "name", f"is required for the new category {code!r}")
+                        report.add_error(row_no, "name", gettext("is required for the new category %(code)r") % {
+                                                             "code": code,
+                                                         })
                         continue
                     existing[code] = ProductCategory.objects.create(code=code, name=name)
                     report.created += 1
@@ -89,7 +97,9 @@ def upsert_categories(
                     continue
                 parent = existing.get(parent_code) if parent_code else None
                 if parent_code and parent is None:
-                    report.add_error(row_no, "parent_code", f"unknown category code {parent_code!r}")
+                    report.add_error(row_no, "parent_code", gettext("unknown category code %(parent_code)r") % {
+                                                                "parent_code": parent_code,
+                                                            })
                     continue
                 if category.parent_id != (parent.pk if parent else None):
                     category.parent = parent
@@ -115,7 +125,8 @@ def _check_category_cycles(report: IngestReport, rows: dict, existing: dict[str,
         seen, node = {category.pk}, parents.get(category.pk)
         while node is not None:
             if node in seen:
-                report.add_error(row_no, "parent_code", f"category {code!r} would become its own ancestor")
+                report.add_error(row_no, "parent_code", gettext("category %(code)r would become its own "
+                                                                "ancestor") % {"code": code})
                 break
             seen.add(node)
             node = parents.get(node)
@@ -139,7 +150,7 @@ class _ProductBatch:
         item: dict[str, Any] = {"row": row_no}
         raw_sku = row.get("sku")
         if is_empty(raw_sku):
-            report.add_error(row_no, "sku", "is required")
+            report.add_error(row_no, "sku", gettext("is required"))
             return None
         try:
             sku = parse_text(raw_sku, max_length=100)
@@ -147,7 +158,10 @@ class _ProductBatch:
             report.add_error(row_no, "sku", str(exc))
             return None
         if sku in self.seen_skus:
-            report.add_error(row_no, "sku", f"duplicate SKU {sku!r}: also on row {self.seen_skus[sku]}")
+            report.add_error(row_no, "sku", gettext("duplicate SKU %(sku)r: also on row %(seen_skus)s") % {
+                                                "sku": sku,
+                                                "seen_skus": self.seen_skus[sku],
+                                            })
             return None
         self.seen_skus[sku] = row_no
         item["sku"] = sku
@@ -160,7 +174,10 @@ class _ProductBatch:
         if not is_empty(row.get("kind")):
             kind = _KIND_BY_WORD.get(str(row["kind"]).strip().lower())
             if kind is None:
-                report.add_error(row_no, "kind", f"{row['kind']!r} is not one of {', '.join(ProductKind.values)}")
+                report.add_error(row_no, "kind", gettext("%(kind)r is not one of %(values)s") % {
+                                                     "kind": row['kind'],
+                                                     "values": ', '.join(ProductKind.values),
+                                                 })
             item["kind"] = kind
         if not is_empty(row.get("list_price")):
             try:
@@ -190,8 +207,12 @@ class _ProductBatch:
                 continue
             owner = self.seen_barcodes.get(code)
             if owner and owner[0] != sku:
-                report.add_error(row_no, "barcodes", f"barcode {code} is also given to SKU {owner[0]!r} "
-                                                     f"on row {owner[1]}")
+                report.add_error(row_no, "barcodes", gettext("barcode %(code)s is also given to SKU "
+                                                             "%(owner)r on row %(owner2)s") % {
+                                                         "code": code,
+                                                         "owner": owner[0],
+                                                         "owner2": owner[1],
+                                                     })
                 continue
             self.seen_barcodes[code] = (sku, row_no)
             if code not in clean:
@@ -199,12 +220,15 @@ class _ProductBatch:
         item["barcodes"] = clean
         if not is_empty(row.get("external_id")):
             if self.account_id is None:
-                report.add_error(row_no, "external_id", "needs an integration account (pass account=…)")
+                report.add_error(row_no, "external_id", gettext("needs an integration account (pass account=…)"))
             else:
                 external_id = str(row["external_id"]).strip()[:100]
                 if external_id in self.seen_refs:
-                    report.add_error(row_no, "external_id", f"duplicate external id {external_id!r}: also on row "
-                                                            f"{self.seen_refs[external_id]}")
+                    report.add_error(row_no, "external_id", gettext("duplicate external id %(external_id)r: "
+                                                                    "also on row %(seen_refs)s") % {
+                                                                "external_id": external_id,
+                                                                "seen_refs": self.seen_refs[external_id],
+                                                            })
                 self.seen_refs[external_id] = row_no
                 item["external_id"] = external_id
         return item if report.error_count == before else None
@@ -220,7 +244,9 @@ class _ProductBatch:
                 continue
             if code not in self.categories:
                 if not self.create_missing:
-                    self.report.add_error(item["row"], "category_code", f"unknown category code {code!r}")
+                    self.report.add_error(item["row"], "category_code", gettext("unknown category code %(code)r") % {
+                                                                            "code": code,
+                                                                        })
                     item["invalid"] = True
                     continue
                 self.categories[code] = ProductCategory.objects.create(code=code, name=name or code).pk
@@ -239,7 +265,9 @@ class _ProductBatch:
             product = existing.get(item["sku"])
             if product is None:
                 if not item.get("name"):
-                    report.add_error(item["row"], "name", f"is required for the new product {item['sku']!r}")
+                    report.add_error(item["row"], "name", gettext("is required for the new product %(sku)r") % {
+                                                              "sku": item['sku'],
+                                                          })
                     continue
                 product = Product(sku=item["sku"], **{f: item[f] for f in PRODUCT_FIELDS if f in item})
                 new.append(product)

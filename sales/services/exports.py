@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from sales.choices import ImportKind
 from sales.services.parsing import escape_formula
@@ -134,8 +135,8 @@ def write_xlsx(headers: list[str], rows: Iterator[list[Any]], target: io.Buffere
     count = 0
     for row in rows:
         if count >= XLSX_MAX_ROWS:
-            raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in one sheet; export CSV or narrow "
-                             "the filters")
+            raise ValueError(gettext("more than %(XLSX_MAX_ROWS)s rows do not fit in one sheet; export CSV "
+                                     "or narrow the filters") % {"XLSX_MAX_ROWS": format(XLSX_MAX_ROWS, ",")})
         sheet.append([float(v) if isinstance(v, Decimal) else xlsx_text(v) for v in row])
         count += 1
     workbook.save(target)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import IO
 
+from django.utils.translation import gettext
+
 from sales.choices import ImportKind
 from sales.services.branch_import import import_branches
 from sales.services.catalog import upsert_products
@@ -36,7 +38,10 @@ def import_file(
 ) -> IngestReport:
     """Validate and (unless dry_run, and only if every row is valid) write one file; see the module doc."""
     if kind not in ImportKind.values:
-        raise ValueError(f"unknown import kind {kind!r}; use one of {', '.join(ImportKind.values)}")
+        raise ValueError(gettext("unknown import kind %(kind)r; use one of %(values)s") % {
+                             "kind": kind,
+                             "values": ', '.join(ImportKind.values),
+                         })
     try:
         table = open_table(fileobj, name)
         header_map = map_headers(kind, table.headers)

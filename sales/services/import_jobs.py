@@ -17,6 +17,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from core.jobs import RunProgress, enqueue_after_commit, mark_finished, mark_running
@@ -77,9 +78,12 @@ def create_import_job(*, kind: str, upload: UploadedFile, user=None, create_miss
         logger.error("no space left to store an import upload", extra={"file": job.original_name,
                                                                         "bytes": job.size_bytes})
         raise ImportStorageFull(
-            f"There is not enough disk space to store {job.original_name!r} ({job.size_bytes} bytes) for import; "
-            "nothing was stored. Ask an administrator to free space where import files are kept (IMPORTS_ROOT), "
-            "then upload it again."
+            gettext("There is not enough disk space to store %(original_name)r (%(size_bytes)s bytes) for "
+                    "import; nothing was stored. Ask an administrator to free space where import files are "
+                    "kept (IMPORTS_ROOT), then upload it again.") % {
+                "original_name": job.original_name,
+                "size_bytes": job.size_bytes,
+            }
         ) from None
     job.save()
     return job

@@ -69,6 +69,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.read_cache import bump_data_version
 from sales.models import DailySale, DemandDriver, StockLevel
@@ -126,26 +127,26 @@ class _Numbers:
             try:
                 number = float(text)
             except ValueError:
-                raise ValueError(f"{value!r} is not a number") from None
+                raise ValueError(gettext("%(value)r is not a number") % {"value": value}) from None
             if "_" in text:
-                raise ValueError(f"{value!r} is not a number")
+                raise ValueError(gettext("%(value)r is not a number") % {"value": value})
             result = text
         elif kind is bool:
-            raise ValueError(f"{value!r} is not a number")
+            raise ValueError(gettext("%(value)r is not a number") % {"value": value})
         elif isinstance(value, Decimal):
             number, result = float(value), value
         else:
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise ValueError(f"{value!r} is not a number") from None
+                raise ValueError(gettext("%(value)r is not a number") % {"value": value}) from None
             result = number
         if number != number or number in (math.inf, -math.inf):
-            raise ValueError(f"{value!r} is not a finite number")
+            raise ValueError(gettext("%(value)r is not a finite number") % {"value": value})
         if number >= max_abs or number <= -max_abs:
-            raise ValueError(f"{value!r} is too large")
+            raise ValueError(gettext("%(value)r is too large") % {"value": value})
         if non_negative and number < 0:
-            raise ValueError(f"{value!r} is negative")
+            raise ValueError(gettext("%(value)r is negative") % {"value": value})
         return result
 
 
@@ -154,9 +155,9 @@ def _number_or_none(value: Any, max_abs: float, non_negative: bool) -> Any:
     kind = type(value)
     if kind is int:
         if value >= max_abs or value <= -max_abs:
-            raise ValueError(f"{value!r} is too large")
+            raise ValueError(gettext("%(value)r is too large") % {"value": value})
         if non_negative and value < 0:
-            raise ValueError(f"{value!r} is negative")
+            raise ValueError(gettext("%(value)r is negative") % {"value": value})
         return value
     if value is None or value == "":
         return None
@@ -180,7 +181,9 @@ def _flag_or_share(value: Any) -> bool | None:
             share = float("nan")
         if 0.0 <= share <= 1.0:
             return share >= 0.5
-        raise ValueError(f"expected yes/no (or a share between 0 and 1), got {value!r}") from None
+        raise ValueError(gettext("expected yes/no (or a share between 0 and 1), got %(value)r") % {
+                             "value": value,
+                         }) from None
 
 
 def _bool_or_none(value: Any) -> bool | None:
@@ -214,7 +217,11 @@ class _DateCache:
             pass
         parsed = parse_date(value)
         if parsed.year < MIN_YEAR or parsed.year > MAX_YEAR:
-            raise ValueError(f"{value!r} is outside {MIN_YEAR}–{MAX_YEAR}")
+            raise ValueError(gettext("%(value)r is outside %(MIN_YEAR)s–%(MAX_YEAR)s") % {
+                                 "value": value,
+                                 "MIN_YEAR": MIN_YEAR,
+                                 "MAX_YEAR": MAX_YEAR,
+                             })
         if len(self._cache) < 100_000:
             try:
                 self._cache[value] = parsed
@@ -232,7 +239,7 @@ class _StagedIngest:
                  progress: ProgressCallback | None = None, dry_run: bool = False, first_row: int = 1,
                  max_errors: int = 1000) -> None:
         if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
+            raise ValueError(gettext("batch_size must be at least 1"))
         self.source_id = getattr(source, "pk", source)
         self.create_missing = create_missing
         self.batch_size = batch_size
@@ -360,12 +367,12 @@ class _StagedIngest:
         pk = row.get("location_id")
         if pk is not None:
             if _as_id(pk) not in self.known_location_ids:
-                self.report.add_error(row_no, "location_id", f"no location has id {pk!r}")
+                self.report.add_error(row_no, "location_id", gettext("no location has id %(pk)r") % {"pk": pk})
                 return None
             return _as_id(pk)
         code = row.get("location_code")
         if is_empty(code):
-            self.report.add_error(row_no, "location_code", "is required")
+            self.report.add_error(row_no, "location_code", gettext("is required"))
             return None
         code = code.strip() if type(code) is str else _text_or_none(code)
         try:
@@ -374,12 +381,14 @@ class _StagedIngest:
             self.report.add_error(row_no, "location_code", str(exc))
             return None
         except Exception as exc:  # e.g. a code too long for a new Location
-            self.report.add_error(row_no, "location_code", f"could not create location {code!r}: {exc}")
+            self.report.add_error(row_no, "location_code", gettext("could not create location %(code)r: "
+                                                                   "%(exc)s") % {"code": code, "exc": exc})
             return None
         if pk is None:
             self.report.add_error(
                 row_no, "location_code",
-                f"unknown location code {code!r}: create the branch first or import with create-missing",
+                gettext("unknown location code %(code)r: create the branch first or import with "
+                        "create-missing") % {"code": code},
             )
         return pk
 
@@ -388,14 +397,14 @@ class _StagedIngest:
         pk = row.get("product_id")
         if pk is not None:
             if _as_id(pk) not in self.known_product_ids:
-                self.report.add_error(row_no, "product_id", f"no product has id {pk!r}")
+                self.report.add_error(row_no, "product_id", gettext("no product has id %(pk)r") % {"pk": pk})
                 return False
             return _as_id(pk)
         sku = row.get("sku")
         if is_empty(sku):
             if all_products_ok:
                 return None
-            self.report.add_error(row_no, "sku", "is required")
+            self.report.add_error(row_no, "sku", gettext("is required"))
             return False
         sku = sku.strip() if type(sku) is str else _text_or_none(sku)
         if all_products_ok and sku == STORE_LEVEL_SKU:
@@ -403,7 +412,8 @@ class _StagedIngest:
         pk = self.products.get(sku)
         if pk is None:
             self.report.add_error(
-                row_no, "sku", f"unknown SKU {sku!r}: import the product first or import with create-missing"
+                row_no, "sku", gettext("unknown SKU %(sku)r: import the product first or import with "
+                                       "create-missing") % {"sku": sku}
             )
             return False
         return pk
@@ -420,8 +430,14 @@ class _StagedIngest:
         skus = dict(Product.objects.filter(pk__in={f[3] for f in found if f[3]}).values_list("pk", "sku"))
         for first, other, location_id, product_id, when in found:
             product = skus.get(product_id, product_id) if product_id else "all products"
-            self.report.add_error(other, label, f"duplicate {label} for location {codes.get(location_id)!r}, "
-                                                f"{product!r}, {when}: also on row {first}")
+            self.report.add_error(other, label, gettext("duplicate %(label)s for location %(get)r, "
+                                                        "%(product)r, %(when)s: also on row %(first)s") % {
+                                                    "label": label,
+                                                    "get": codes.get(location_id),
+                                                    "product": product,
+                                                    "when": when,
+                                                    "first": first,
+                                                })
 
 
 def _as_id(value: Any) -> int | None:
@@ -572,7 +588,7 @@ class _DailySaleIngest(_StagedIngest):
             try:
                 day = parse_date(get("date"))
             except ValueError as exc:
-                message = "is required" if is_empty(get("date")) else str(exc)
+                message = gettext("is required") if is_empty(get("date")) else str(exc)
                 report.add_error(row_no, "date", message)
                 day = None
             if is_sale:
@@ -581,13 +597,17 @@ class _DailySaleIngest(_StagedIngest):
                 if product_id is None:
                     product_id = self.product_id(row, row_no)
                 if day is not None and day > latest:
-                    report.add_error(row_no, "date", f"{day.isoformat()} is in the future; sales end tomorrow "
-                                                     "(put future prices and promotions in driver-only rows)")
+                    report.add_error(row_no, "date", gettext("%(isoformat)s is in the future; sales end "
+                                                             "tomorrow (put future prices and promotions in "
+                                                             "driver-only rows)") % {
+                                                         "isoformat": day.isoformat(),
+                                                     })
                 try:
                     quantity = parse_num(quantity_raw, QTY_MAX, False)
                     if (float(quantity) if type(quantity) is str else quantity) < 0:
-                        report.add_error(row_no, "quantity", f"{quantity_raw!r} is negative; returned units go "
-                                                             "in 'returns' as a positive number")
+                        report.add_error(row_no, "quantity", gettext("%(quantity_raw)r is negative; returned "
+                                                                     "units go in 'returns' as a positive "
+                                                                     "number") % {"quantity_raw": quantity_raw})
                 except ValueError as exc:
                     report.add_error(row_no, "quantity", str(exc))
                     quantity = None
@@ -712,7 +732,7 @@ class _StockIngest(_StagedIngest):
             raw_as_of = row.get("as_of")
             as_of = None
             if is_empty(raw_as_of):
-                report.add_error(row_no, "as_of", "is required")
+                report.add_error(row_no, "as_of", gettext("is required"))
             else:
                 try:
                     as_of = timestamps.get(raw_as_of) if not isinstance(raw_as_of, dt.datetime) else None
@@ -721,8 +741,10 @@ class _StockIngest(_StagedIngest):
                         if isinstance(raw_as_of, (str, dt.date)) and not isinstance(raw_as_of, dt.datetime):
                             timestamps[raw_as_of] = as_of
                     if as_of.year < MIN_YEAR or as_of > self.now + dt.timedelta(days=1):
-                        report.add_error(row_no, "as_of", f"{raw_as_of!s} is not a plausible snapshot time "
-                                                          "(from 1900 up to now)")
+                        report.add_error(row_no, "as_of", gettext("%(raw_as_of)s is not a plausible snapshot "
+                                                                  "time (from 1900 up to now)") % {
+                                                              "raw_as_of": raw_as_of,
+                                                          })
                 except ValueError as exc:
                     report.add_error(row_no, "as_of", str(exc))
             values = []
@@ -730,7 +752,7 @@ class _StockIngest(_StagedIngest):
                 raw = row.get(column)
                 if raw is None or is_empty(raw):
                     if column == "on_hand":
-                        report.add_error(row_no, column, "is required")
+                        report.add_error(row_no, column, gettext("is required"))
                     values.append(0)
                     continue
                 try:

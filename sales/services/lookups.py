@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from django.utils.translation import gettext
+
 from branches.choices import LocationType
 from branches.models import Location
 from core.errors import InvalidInput
@@ -78,8 +80,11 @@ class LocationResolver:
             return pk
         if code in self._ambiguous:
             raise AmbiguousCode(
-                f"location code {code!r} matches several locations (ids {self._ambiguous[code]}); "
-                "give location_id instead, or make the codes unique"
+                gettext("location code %(code)r matches several locations (ids %(ambiguous)s); give "
+                        "location_id instead, or make the codes unique") % {
+                    "code": code,
+                    "ambiguous": self._ambiguous[code],
+                }
             )
         if not create_missing:
             return None

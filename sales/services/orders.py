@@ -33,6 +33,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branches.models import Location
 from core.errors import Conflict, InvalidInput
@@ -110,11 +111,14 @@ class _OrderBatch:
         errors: list[tuple[str, str]] = []
         external_id = "" if is_empty(raw.get("external_id")) else str(raw["external_id"]).strip()
         if not external_id:
-            errors.append(("external_id", "is required"))
+            errors.append(("external_id", gettext("is required")))
         elif len(external_id) > 100:
-            errors.append(("external_id", "is longer than 100 characters"))
+            errors.append(("external_id", gettext("is longer than 100 characters")))
         elif external_id in self.seen:
-            errors.append(("external_id", f"duplicate order {external_id!r}: also on row {self.seen[external_id]}"))
+            errors.append(("external_id", gettext("duplicate order %(external_id)r: also on row %(seen)s") % {
+                                              "external_id": external_id,
+                                              "seen": self.seen[external_id],
+                                          }))
         else:
             self.seen[external_id] = row_no
         header: dict[str, Any] = {}
@@ -122,7 +126,7 @@ class _OrderBatch:
             ordered_at = raw.get("ordered_at")
             header["ordered_at"] = None if is_empty(ordered_at) else parse_datetime(ordered_at)
             if header["ordered_at"] is None:
-                errors.append(("ordered_at", "is required"))
+                errors.append(("ordered_at", gettext("is required")))
         except ValueError as exc:
             errors.append(("ordered_at", str(exc)))
             header["ordered_at"] = None
@@ -154,10 +158,10 @@ class _OrderBatch:
         for index, line in enumerate(raw.get("lines") or [], start=1):
             lines.append(self._line(index, line, header["is_return"], refs, errors))
         if not lines:
-            errors.append(("lines", "an order needs at least one line"))
+            errors.append(("lines", gettext("an order needs at least one line")))
         numbers = [line.get("line_no") for line in lines]
         if len(set(numbers)) != len(numbers):
-            errors.append(("lines", "line numbers repeat"))
+            errors.append(("lines", gettext("line numbers repeat")))
         sums = {name: sum((line.get(name, Decimal(0)) for line in lines), Decimal(0))
                 for name in ("amount", "discount", "commission")}
         header["total"] = sums["amount"] if is_empty(raw.get("total")) else _money(raw["total"], "total", errors)
@@ -177,7 +181,9 @@ class _OrderBatch:
         if not is_empty(raw.get("location_id")):
             pk = _int_or_none(raw["location_id"])
             if pk not in self.known_locations:
-                errors.append(("location_id", f"no location has id {raw['location_id']!r}"))
+                errors.append(("location_id", gettext("no location has id %(location_id)r") % {
+                                                  "location_id": raw['location_id'],
+                                              }))
             return pk
         if not is_empty(raw.get("location_external_id")):
             external_id = str(raw["location_external_id"]).strip()
@@ -185,7 +191,8 @@ class _OrderBatch:
             qs = qs.filter(source_id=self.account_id) if self.account_id else qs.filter(source__isnull=True)
             pk = qs.values_list("pk", flat=True).first()
             if pk is None:
-                errors.append(("location_external_id", f"unknown location {external_id!r} for this account"))
+                errors.append(("location_external_id", gettext("unknown location %(external_id)r for this "
+                                                               "account") % {"external_id": external_id}))
             return pk
         if not is_empty(raw.get("location_code")):
             code = str(raw["location_code"]).strip()
@@ -195,7 +202,7 @@ class _OrderBatch:
                 errors.append(("location_code", str(exc)))
                 return None
             if pk is None:
-                errors.append(("location_code", f"unknown location code {code!r}"))
+                errors.append(("location_code", gettext("unknown location code %(code)r") % {"code": code}))
             return pk
         return None  # orders without a place (rare) are kept but not turned into daily sales
 
@@ -207,28 +214,32 @@ class _OrderBatch:
             try:
                 line["line_no"] = int(raw["line_no"])
             except (TypeError, ValueError):
-                errors.append((prefix + "line_no", f"{raw['line_no']!r} is not a whole number"))
+                errors.append((prefix + "line_no", gettext("%(line_no)r is not a whole number") % {
+                                                       "line_no": raw['line_no'],
+                                                   }))
         if not is_empty(raw.get("product_id")):
             line["product_id"] = _int_or_none(raw["product_id"])
             if line["product_id"] not in self.known_products:
-                errors.append((prefix + "product_id", f"no product has id {raw['product_id']!r}"))
+                errors.append((prefix + "product_id", gettext("no product has id %(product_id)r") % {
+                                                          "product_id": raw['product_id'],
+                                                      }))
         elif not is_empty(raw.get("product_external_id")):
             pid = refs.get(str(raw["product_external_id"]).strip())
             if pid is None:
                 errors.append((prefix + "product_external_id",
-                               f"unknown product {raw['product_external_id']!r} for this account: sync products "
-                               "first"))
+                               gettext("unknown product %(product_external_id)r for this account: sync "
+                                       "products first") % {"product_external_id": raw['product_external_id']}))
             line["product_id"] = pid
         elif not is_empty(raw.get("sku")):
             pid = self.products.get(str(raw["sku"]).strip())
             if pid is None:
-                errors.append((prefix + "sku", f"unknown SKU {raw['sku']!r}"))
+                errors.append((prefix + "sku", gettext("unknown SKU %(sku)r") % {"sku": raw['sku']}))
             line["product_id"] = pid
         else:
-            errors.append((prefix + "sku", "a line needs sku, product_id or product_external_id"))
+            errors.append((prefix + "sku", gettext("a line needs sku, product_id or product_external_id")))
         try:
             if is_empty(raw.get("quantity")):
-                raise ValueError("is required")
+                raise ValueError(gettext("is required"))
             quantity = to_decimal(parse_number(raw["quantity"], max_abs=QTY_MAX), 3)
         except ValueError as exc:
             errors.append((prefix + "quantity", str(exc)))
@@ -424,12 +435,14 @@ def save_manual_order(row: Mapping[str, Any], *, existing: Order | None = None) 
     external_id = row["external_id"]
     if existing is not None:
         if existing.account_id is not None:
-            raise Conflict(f"order {existing.external_id!r} is synced from an integration account; change it "
-                           "in the source system.")
+            raise Conflict(gettext("order %(external_id)r is synced from an integration account; change it "
+                                   "in the source system.") % {"external_id": existing.external_id})
         if external_id != existing.external_id:
-            raise InvalidInput("the external id of an order cannot change.", field="external_id")
+            raise InvalidInput(gettext("the external id of an order cannot change."), field="external_id")
     elif Order.objects.filter(account__isnull=True, external_id=external_id).exists():
-        raise InvalidInput(f"order {external_id!r} exists already; update it with PUT.", field="external_id")
+        raise InvalidInput(gettext("order %(external_id)r exists already; update it with PUT.") % {
+                               "external_id": external_id,
+                           }, field="external_id")
     report = upsert_orders(None, [dict(row)])
     if not report.valid:
         raise OrderRowsInvalid(report.errors)

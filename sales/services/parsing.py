@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on", "да", "x", "+"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off", "нет", "-"})
@@ -44,28 +45,34 @@ def parse_number(value: Any, *, max_abs: float, minimum: float | None = None) ->
     if isinstance(value, str):
         text = value.strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
         if "_" in text:
-            raise ValueError(f"{value!r} is not a number")
+            raise ValueError(gettext("%(value)r is not a number") % {"value": value})
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(gettext("%(value)r is not a number") % {"value": value}) from None
         result: int | float | Decimal | str = text
     elif isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(gettext("%(value)r is not a number") % {"value": value})
     elif isinstance(value, (int, float, Decimal)):
         number, result = float(value), value
     else:
         try:
             number = float(value)  # numpy scalars and other number-likes
         except (TypeError, ValueError):
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(gettext("%(value)r is not a number") % {"value": value}) from None
         result = number
     if not math.isfinite(number):
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(gettext("%(value)r is not a finite number") % {"value": value})
     if abs(number) >= max_abs:
-        raise ValueError(f"{value!r} is too large (at most {max_abs:,.0f})")
+        raise ValueError(gettext("%(value)r is too large (at most %(max_abs)s)") % {
+                             "value": value,
+                             "max_abs": format(max_abs, ",.0f"),
+                         })
     if minimum is not None and number < minimum:
-        raise ValueError(f"{value!r} must not be below {minimum:g}")
+        raise ValueError(gettext("%(value)r must not be below %(minimum)s") % {
+                             "value": value,
+                             "minimum": format(minimum, "g"),
+                         })
     return result
 
 
@@ -74,7 +81,7 @@ def to_decimal(value: int | float | Decimal | str, places: int) -> Decimal:
     try:
         return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
     except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number") from None
+        raise ValueError(gettext("%(value)r is not a number") % {"value": value}) from None
 
 
 def parse_bool(value: Any) -> bool:
@@ -89,15 +96,19 @@ def parse_bool(value: Any) -> bool:
         try:
             number = float(word)
         except ValueError:
-            raise ValueError(f"{value!r} is not a yes/no value (use 1/0, true/false, yes/no)") from None
+            raise ValueError(gettext("%(value)r is not a yes/no value (use 1/0, true/false, yes/no)") % {
+                                 "value": value,
+                             }) from None
     else:
         try:
             number = float(value)  # ints, floats, numpy bools/ints
         except (TypeError, ValueError):
-            raise ValueError(f"{value!r} is not a yes/no value (use 1/0, true/false, yes/no)") from None
+            raise ValueError(gettext("%(value)r is not a yes/no value (use 1/0, true/false, yes/no)") % {
+                                 "value": value,
+                             }) from None
     if number in (0.0, 1.0):
         return number == 1.0
-    raise ValueError(f"{value!r} is not a yes/no value (use 1/0, true/false, yes/no)")
+    raise ValueError(gettext("%(value)r is not a yes/no value (use 1/0, true/false, yes/no)") % {"value": value})
 
 
 _DATE_FORMATS = ("%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%y")
@@ -124,8 +135,8 @@ def parse_date(value: Any) -> dt.date:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
-    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+        raise ValueError(gettext("%(value)r is not a date (use YYYY-MM-DD)") % {"value": value})
+    raise ValueError(gettext("%(value)r is not a date (use YYYY-MM-DD)") % {"value": value})
 
 
 def parse_datetime(value: Any) -> dt.datetime:
@@ -141,7 +152,9 @@ def parse_datetime(value: Any) -> dt.datetime:
         except ValueError:
             result = dt.datetime.combine(parse_date(text), dt.time.min)
     else:
-        raise ValueError(f"{value!r} is not a date-time (use YYYY-MM-DDTHH:MM:SS±HH:MM)")
+        raise ValueError(gettext("%(value)r is not a date-time (use YYYY-MM-DDTHH:MM:SS±HH:MM)") % {
+                             "value": value,
+                         })
     if hasattr(result, "to_pydatetime"):  # pandas Timestamp
         result = result.to_pydatetime()
     if timezone.is_naive(result):
@@ -168,7 +181,7 @@ def parse_text(value: Any, *, max_length: int) -> str:
     if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
         text = text[1:]
     if len(text) > max_length:
-        raise ValueError(f"is longer than {max_length} characters")
+        raise ValueError(gettext("is longer than %(max_length)s characters") % {"max_length": max_length})
     return text
 
 

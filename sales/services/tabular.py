@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from core.errors import InvalidInput
 from sales.choices import ImportKind
@@ -95,12 +96,16 @@ class _LimitedReader(io.RawIOBase):
         try:
             data = self.raw.read(len(buffer))
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-            raise FileFormatError(f"the gzip file is truncated or damaged ({exc or type(exc).__name__}); "
-                                  "compress it again and upload the whole file") from None
+            raise FileFormatError(gettext("the gzip file is truncated or damaged (%(value)s); compress it "
+                                          "again and upload the whole file") % {
+                                      "value": exc or type(exc).__name__,
+                                  }) from None
         self.count += len(data)
         if self.count > self.limit:
-            raise FileTooLarge(f"the file unpacks to more than {_mb(self.limit)} "
-                               "(SALES_IMPORT_MAX_UNCOMPRESSED_BYTES); split it into smaller files")
+            raise FileTooLarge(gettext("the file unpacks to more than %(mb)s "
+                                       "(SALES_IMPORT_MAX_UNCOMPRESSED_BYTES); split it into smaller files") % {
+                                   "mb": _mb(self.limit),
+                               })
         size = len(data)
         buffer[:size] = data
         return size
@@ -249,18 +254,25 @@ def map_headers(kind: str, headers: list[Any]) -> HeaderMap:
             hint = (" The header has a single column: the file is probably not separated by commas, semicolons "
                     "or tabs, or has no header line.")
         raise FileFormatError(
-            f"missing required column(s) {', '.join(missing)} for a {kind} file; the header has {shown or 'nothing'}."
-            f"{hint} Download the template to see the expected columns.",
+            gettext("missing required column(s) %(missing)s for a %(kind)s file; the header has "
+                    "%(value)s.%(hint)s Download the template to see the expected columns.") % {
+                "missing": ', '.join(missing),
+                "kind": kind,
+                "value": shown or 'nothing',
+                "hint": hint,
+            },
             column=missing[0],
         )
     if kind == ImportKind.SALES and "quantity" not in sources and not any(
         c.name in sources for c in _DRIVER_COLUMNS
     ):
-        raise FileFormatError("a sales file needs a quantity (or units) column, or demand-driver columns "
-                              "(is_open, is_holiday, promotion, planned_price)", column="quantity")
+        raise FileFormatError(gettext("a sales file needs a quantity (or units) column, or demand-driver "
+                                      "columns (is_open, is_holiday, promotion, planned_price)"), column="quantity")
     duplicates = sorted({n for n in normalised if n and normalised.count(n) > 1})
     if duplicates:
-        raise FileFormatError(f"the header repeats column(s) {', '.join(duplicates)}", column=duplicates[0])
+        raise FileFormatError(gettext("the header repeats column(s) %(duplicates)s") % {
+                                  "duplicates": ', '.join(duplicates),
+                              }, column=duplicates[0])
     ignored = [str(headers[i]) for i in range(len(headers)) if i not in used and not is_empty(headers[i])]
     bools = frozenset(c.name for c in layout if c.type == "yes/no")
     return HeaderMap(sources=sources, ignored=ignored, bool_columns=bools)
@@ -329,12 +341,15 @@ def open_table(fileobj: IO[bytes], name: str = "", limits: ImportLimits | None =
     if head == ZIP_MAGIC:
         table = _open_xlsx(stream, counter, size, limits)
     elif name.lower().endswith((".xlsx", ".xlsx.gz")):
-        raise FileFormatError("the file is named .xlsx but is not an Excel workbook")
+        raise FileFormatError(gettext("the file is named .xlsx but is not an Excel workbook"))
     else:
         table = _open_csv(stream, counter, size)
     if len(table.headers) > limits.columns:
-        raise FileTooLarge(f"the header has {len(table.headers):,} columns, more than the {limits.columns:,} "
-                           "allowed (SALES_IMPORT_MAX_COLUMNS)", row=1)
+        raise FileTooLarge(gettext("the header has %(count)s columns, more than the %(columns)s allowed "
+                                   "(SALES_IMPORT_MAX_COLUMNS)") % {
+                               "count": format(len(table.headers), ","),
+                               "columns": format(limits.columns, ","),
+                           }, row=1)
     table.rows = _guarded_rows(table.rows, limits, table.format)
     return table
 
@@ -347,19 +362,31 @@ def _guarded_rows(rows: Iterator[tuple[int, list[Any]]], limits: ImportLimits, f
         for number, values in rows:
             count += 1
             if count > limits.rows:
-                raise FileTooLarge(f"the file has more than {limits.rows:,} rows (SALES_IMPORT_MAX_ROWS); "
-                                   "split it into smaller files", row=number)
+                raise FileTooLarge(gettext("the file has more than %(rows)s rows (SALES_IMPORT_MAX_ROWS); "
+                                           "split it into smaller files") % {"rows": format(limits.rows,
+                                                                                            ",")}, row=number)
             if len(values) > limits.columns and any(not is_empty(v) for v in values[limits.columns:]):
-                raise FileTooLarge(f"row {number} has {len(values):,} values, more than the {limits.columns:,} "
-                                   "columns allowed (SALES_IMPORT_MAX_COLUMNS)", row=number)
+                raise FileTooLarge(gettext("row %(number)s has %(count)s values, more than the %(columns)s "
+                                           "columns allowed (SALES_IMPORT_MAX_COLUMNS)") % {
+                                       "number": number,
+                                       "count": format(len(values), ","),
+                                       "columns": format(limits.columns, ","),
+                                   }, row=number)
             yield number, values
     except UnicodeDecodeError as exc:
         bad = exc.object[exc.start:exc.start + 1].hex() if isinstance(exc.object, bytes | bytearray) else "?"
-        raise FileFormatError(f"after row {number}: byte 0x{bad} is not {exc.encoding} text; the file mixes "
-                              "encodings — save it again as UTF-8 (CSV UTF-8 in Excel)", row=number + 1) from None
+        raise FileFormatError(gettext("after row %(number)s: byte 0x%(bad)s is not %(encoding)s text; the "
+                                      "file mixes encodings — save it again as UTF-8 (CSV UTF-8 in Excel)") % {
+                                  "number": number,
+                                  "bad": bad,
+                                  "encoding": exc.encoding,
+                              }, row=number + 1) from None
     except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as exc:
-        raise FileFormatError(f"after row {number}: the file is truncated or damaged ({type(exc).__name__}); "
-                              "upload the whole file again", row=number + 1) from None
+        raise FileFormatError(gettext("after row %(number)s: the file is truncated or damaged (%(name)s); "
+                                      "upload the whole file again") % {
+                                  "number": number,
+                                  "name": type(exc).__name__,
+                              }, row=number + 1) from None
 
 
 def _decode(sample: bytes) -> str:
@@ -373,9 +400,12 @@ def _decode(sample: bytes) -> str:
         sample.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = sample[:exc.start].count(b"\n") + 1
-        raise FileFormatError(f"line {line}: byte 0x{sample[exc.start]:02x} is neither UTF-8 nor Windows-1251 "
-                              "text; save the file as UTF-8 (CSV UTF-8 in Excel)", row=line) from None
-    raise FileFormatError("the file is neither UTF-8 nor Windows-1251 text, nor an XLSX workbook")
+        raise FileFormatError(gettext("line %(line)s: byte 0x%(sample)s is neither UTF-8 nor Windows-1251 "
+                                      "text; save the file as UTF-8 (CSV UTF-8 in Excel)") % {
+                                  "line": line,
+                                  "sample": format(sample[exc.start], "02x"),
+                              }, row=line) from None
+    raise FileFormatError(gettext("the file is neither UTF-8 nor Windows-1251 text, nor an XLSX workbook"))
 
 
 def _check_text(values: list[str], line: int, encoding: str) -> None:
@@ -385,18 +415,22 @@ def _check_text(values: list[str], line: int, encoding: str) -> None:
     except UnicodeEncodeError as exc:
         byte = ord(exc.object[exc.start]) - 0xDC00
         name = "UTF-8" if encoding.startswith("utf-8") else "Windows-1251"
-        raise FileFormatError(f"line {line}: byte 0x{byte:02x} is not {name} text; the file mixes encodings — "
-                              "save it again as UTF-8 (CSV UTF-8 in Excel)", row=line) from None
+        raise FileFormatError(gettext("line %(line)s: byte 0x%(byte)s is not %(name)s text; the file mixes "
+                                      "encodings — save it again as UTF-8 (CSV UTF-8 in Excel)") % {
+                                  "line": line,
+                                  "byte": format(byte, "02x"),
+                                  "name": name,
+                              }, row=line) from None
 
 
 def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
     try:
         sample = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]  # type: ignore[attr-defined]
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        raise FileFormatError(f"the gzip file is truncated or damaged ({type(exc).__name__}); "
-                              "compress it again and upload the whole file") from None
+        raise FileFormatError(gettext("the gzip file is truncated or damaged (%(name)s); compress it again "
+                                      "and upload the whole file") % {"name": type(exc).__name__}) from None
     if b"\x00" in sample:
-        raise FileFormatError("the file is binary, not CSV or XLSX")
+        raise FileFormatError(gettext("the file is binary, not CSV or XLSX"))
     encoding = _decode(sample)
     text_sample = sample.decode(encoding, errors="ignore")
     first_line = text_sample.splitlines()[0] if text_sample.strip() else ""
@@ -409,9 +443,9 @@ def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
     try:
         headers = next(reader)
     except StopIteration:
-        raise FileFormatError("the file is empty") from None
+        raise FileFormatError(gettext("the file is empty")) from None
     except csv.Error as exc:
-        raise FileFormatError(f"the header line cannot be read as CSV: {exc}") from None
+        raise FileFormatError(gettext("the header line cannot be read as CSV: %(exc)s") % {"exc": exc}) from None
     _check_text(headers, 1, encoding)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
@@ -422,7 +456,8 @@ def _open_csv(stream: IO[bytes], counter: CountingReader, size: int) -> Table:
                 _check_text(values, reader.line_num, encoding)
                 yield reader.line_num, values
         except csv.Error as exc:
-            raise FileFormatError(f"line {reader.line_num}: {exc}") from None
+            raise FileFormatError(gettext("line %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}
+                                  ) from None
 
     return Table(format="csv", headers=headers, rows=rows(), counter=counter, size=size, delimiter=delimiter)
 
@@ -433,13 +468,17 @@ def _check_workbook_archive(seekable: IO[bytes], limits: ImportLimits) -> None:
         with zipfile.ZipFile(seekable) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
-        raise FileFormatError(f"the file starts like an XLSX workbook but is not a valid one ({exc}); "
-                              "save it again from Excel, or upload it as CSV") from None
+        raise FileFormatError(gettext("the file starts like an XLSX workbook but is not a valid one "
+                                      "(%(exc)s); save it again from Excel, or upload it as CSV") % {"exc": exc}
+                              ) from None
     finally:
         seekable.seek(0)
     if unpacked > limits.uncompressed_bytes:
-        raise FileTooLarge(f"the workbook unpacks to {_mb(unpacked)}, more than {_mb(limits.uncompressed_bytes)} "
-                           "(SALES_IMPORT_MAX_UNCOMPRESSED_BYTES); save the data as CSV or split it")
+        raise FileTooLarge(gettext("the workbook unpacks to %(mb)s, more than %(mb2)s "
+                                   "(SALES_IMPORT_MAX_UNCOMPRESSED_BYTES); save the data as CSV or split it") % {
+                               "mb": _mb(unpacked),
+                               "mb2": _mb(limits.uncompressed_bytes),
+                           })
 
 
 def _open_xlsx(stream: IO[bytes], counter: CountingReader, size: int, limits: ImportLimits) -> Table:
@@ -459,7 +498,7 @@ def _open_xlsx(stream: IO[bytes], counter: CountingReader, size: int, limits: Im
     try:
         workbook = openpyxl.load_workbook(seekable, read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise FileFormatError(f"the workbook cannot be read: {exc}") from None
+        raise FileFormatError(gettext("the workbook cannot be read: %(exc)s") % {"exc": exc}) from None
     sheet = workbook["data"] if "data" in workbook.sheetnames else workbook.worksheets[0]
     # Read-only mode pads every row to the sheet's declared width (16,384 columns in some files): read one column
     # past the limit, enough to tell that a row is too wide.
@@ -472,7 +511,7 @@ def _open_xlsx(stream: IO[bytes], counter: CountingReader, size: int, limits: Im
             break
     if not headers:
         workbook.close()
-        raise FileFormatError("the first sheet is empty")
+        raise FileFormatError(gettext("the first sheet is empty"))
     while headers and is_empty(headers[-1]):
         headers.pop()
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from shopfloor.choices import ImageFormat, JobStatus, Symbology
@@ -61,7 +62,8 @@ class LabelQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("code") and not (attrs.get("kind") and attrs.get("id")):
-            raise serializers.ValidationError({"code": ["Send a code, or kind and id of the object to label."]})
+            raise serializers.ValidationError({"code": [gettext("Send a code, or kind and id of the object "
+                                                                "to label.")]})
         return attrs
 
 
@@ -73,7 +75,8 @@ class LabelRefSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("code") and not (attrs.get("kind") and attrs.get("id")):
-            raise serializers.ValidationError({"code": ["Send a code, or kind and id of the object to label."]})
+            raise serializers.ValidationError({"code": [gettext("Send a code, or kind and id of the object "
+                                                                "to label.")]})
         return attrs
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from branches.models import Location
 from core.errors import Conflict, InvalidInput, NotFound
@@ -76,16 +77,21 @@ def kind_named(name: str) -> ObjectKind:
     for kind in _kinds.values():
         if kind.name == name:
             return kind
-    raise InvalidInput(f"Unknown object kind {name!r}; use one of {', '.join(k.name for k in kinds())}.",
+    raise InvalidInput(gettext("Unknown object kind %(name)r; use one of %(value)s.") % {
+                           "name": name,
+                           "value": ', '.join(k.name for k in kinds()),
+                       },
                        field="kind")
 
 
 def _clean(code: str) -> str:
     code = (code or "").strip()
     if not code:
-        raise InvalidInput("Send the scanned code.")
+        raise InvalidInput(gettext("Send the scanned code."))
     if len(code) > MAX_CODE_LENGTH:
-        raise InvalidInput(f"A code has at most {MAX_CODE_LENGTH} characters.")
+        raise InvalidInput(gettext("A code has at most %(MAX_CODE_LENGTH)s characters.") % {
+                               "MAX_CODE_LENGTH": MAX_CODE_LENGTH,
+                           })
     return code
 
 
@@ -98,14 +104,20 @@ def resolve(code: str) -> Resolved:
         obj = kind.lookup(value) if value else None
         if obj is not None:
             return Resolved(kind.code_of(obj), kind, obj)
-        raise NotFound(f"No {kind.name} has the code {code!r}.",
-                       hint="Check the label, or print a new one from the object's page.", extra={"scanned": code})
+        raise NotFound(gettext("No %(kind)s has the code %(code)r.") % {"kind": kind.name, "code": code},
+                       hint=gettext("Check the label, or print a new one from the object's page."),
+                       extra={"scanned": code})
     for kind_name, lookup in _fallbacks:
         obj = lookup(code)
         if obj is not None:
             return Resolved(code, kind_named(kind_name), obj)
-    raise NotFound(f"Unknown code {code!r}: it names no {', '.join(k.name for k in kinds())}.",
-                   hint=f"Codes start with {', '.join(k.prefix + ':' for k in kinds())} or are a product barcode.",
+    raise NotFound(gettext("Unknown code %(code)r: it names no %(value)s.") % {
+                       "code": code,
+                       "value": ', '.join(k.name for k in kinds()),
+                   },
+                   hint=gettext("Codes start with %(value)s or are a product barcode.") % {
+                            "value": ', '.join(k.prefix + ':' for k in kinds()),
+                        },
                    extra={"scanned": code})
 
 
@@ -114,7 +126,10 @@ def code_for(kind_name: str, object_id: int) -> Resolved:
     kind = kind_named(kind_name)
     obj = kind.model._default_manager.filter(pk=object_id).first()
     if obj is None:
-        raise NotFound(f"No {kind.name} with id {object_id}.", field="id")
+        raise NotFound(gettext("No %(kind)s with id %(object_id)s.") % {
+                           "kind": kind.name,
+                           "object_id": object_id,
+                       }, field="id")
     return Resolved(kind.code_of(obj), kind, obj)
 
 
@@ -135,7 +150,8 @@ def _location(value: str) -> Location | None:
         return Location.objects.filter(pk=pk).first() if pk is not None else None
     matches = list(Location.objects.filter(code=value)[:2])
     if len(matches) > 1:
-        raise Conflict(f"Several locations have the code {value!r}; print their labels again (they name the id).")
+        raise Conflict(gettext("Several locations have the code %(value)r; print their labels again (they "
+                               "name the id).") % {"value": value})
     return matches[0] if matches else None
 
 

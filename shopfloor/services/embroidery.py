@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from planning.choices import OPEN_TASK_STATUSES, MovementKind, TaskStatus
@@ -55,26 +56,33 @@ class JobInput:
 def validate_job(job: EmbroideryJob) -> None:
     """The rules of a planned job's fields (create, edit and the admin form share them)."""
     if job.quantity is None or job.quantity <= 0:
-        raise InvalidInput(f"Quantity must be greater than 0; got {job.quantity}.", field="quantity")
+        raise InvalidInput(gettext("Quantity must be greater than 0; got %(quantity)s.") % {
+                               "quantity": job.quantity,
+                           }, field="quantity")
     machine = (job.machine or "").strip()
     if bool(machine) == (job.subcontractor_id is not None):
-        raise InvalidInput("Name exactly one of machine (in-house) and subcontractor.", field="machine",
-                           hint="Send machine for an in-house job, or subcontractor for one sent out.")
+        raise InvalidInput(gettext("Name exactly one of machine (in-house) and subcontractor."), field="machine",
+                           hint=gettext("Send machine for an in-house job, or subcontractor for one sent out."))
     job.machine = machine
     task = ProductionTask.objects.filter(pk=job.production_task_id).only("status", "location_id").first()
     if task is None:
-        raise NotFound(f"Production task {job.production_task_id} does not exist.", field="production_task")
+        raise NotFound(gettext("Production task %(production_task_id)s does not exist.") % {
+                           "production_task_id": job.production_task_id,
+                       }, field="production_task")
     if task.status not in OPEN_TASK_STATUSES:
-        raise Conflict(f"Production task {task.pk} is {task.status}; embroidery can only be planned for an open "
-                       "task.", field="production_task", extra={"current_status": task.status})
+        raise Conflict(gettext("Production task %(task_id)s is %(status)s; embroidery can only be planned "
+                               "for an open task.") % {"task_id": task.pk, "status": task.status},
+                       field="production_task", extra={"current_status": task.status})
     if task.location_id == job.embroidery_location_id:
-        raise InvalidInput("The embroidery location must differ from the production task's location (the parts "
-                           "travel between them).", field="embroidery_location")
+        raise InvalidInput(gettext("The embroidery location must differ from the production task's location "
+                                   "(the parts travel between them)."), field="embroidery_location")
     design = EmbroideryDesign.objects.filter(pk=job.design_id).only("is_active", "code").first()
     if design is None:
-        raise NotFound(f"Design {job.design_id} does not exist.", field="design")
+        raise NotFound(gettext("Design %(design_id)s does not exist.") % {"design_id": job.design_id}, field="design")
     if not design.is_active:
-        raise InvalidInput(f"Design {design.code} is inactive; activate it or choose another.", field="design")
+        raise InvalidInput(gettext("Design %(code)s is inactive; activate it or choose another.") % {
+                               "code": design.code,
+                           }, field="design")
 
 
 @transaction.atomic
@@ -95,7 +103,7 @@ def _lock(job_id: int) -> EmbroideryJob:
     job = (EmbroideryJob.objects.select_for_update().select_related("production_task")
            .filter(pk=job_id).first())
     if job is None:
-        raise NotFound(f"Embroidery job {job_id} does not exist.")
+        raise NotFound(gettext("Embroidery job %(job_id)s does not exist.") % {"job_id": job_id})
     return job
 
 
@@ -103,7 +111,13 @@ def _require(job: EmbroideryJob, target: str, verb: str) -> None:
     if target not in JOB_TRANSITIONS[job.status]:
         allowed = [s for s, targets in JOB_TRANSITIONS.items() if target in targets]
         raise IllegalTransition(
-            f"Embroidery job {job.pk} is {job.status}; it cannot be {verb} (allowed when: {', '.join(allowed)}).",
+            gettext("Embroidery job %(job_id)s is %(status)s; it cannot be %(verb)s (allowed when: "
+                    "%(allowed)s).") % {
+                "job_id": job.pk,
+                "status": job.status,
+                "verb": verb,
+                "allowed": ', '.join(allowed),
+            },
             current=job.status,
         )
 
@@ -113,11 +127,12 @@ def update_job(job_id: int, changes: dict[str, Any]) -> EmbroideryJob:
     """Edit a planned job (any other state is a 409: its stock is already out)."""
     job = _lock(job_id)
     if job.status != JobStatus.PLANNED:
-        raise IllegalTransition(f"Embroidery job {job.pk} is {job.status}; only a planned job can be edited.",
+        raise IllegalTransition(gettext("Embroidery job %(job_id)s is %(status)s; only a planned job can be "
+                                        "edited.") % {"job_id": job.pk, "status": job.status},
                                 current=job.status)
     for name, value in changes.items():
         if name not in EDITABLE_FIELDS:
-            raise InvalidInput(f"{name} cannot be edited.", field=name)
+            raise InvalidInput(gettext("%(name)s cannot be edited.") % {"name": name}, field=name)
         setattr(job, name, value)
     validate_job(job)
     job.save()
@@ -128,8 +143,11 @@ def update_job(job_id: int, changes: dict[str, Any]) -> EmbroideryJob:
 def delete_job(job_id: int) -> None:
     job = _lock(job_id)
     if job.status != JobStatus.PLANNED:
-        raise IllegalTransition(f"Embroidery job {job.pk} is {job.status}; only a planned job can be deleted "
-                                "(cancel it instead).", current=job.status)
+        raise IllegalTransition(gettext("Embroidery job %(job_id)s is %(status)s; only a planned job can be "
+                                        "deleted (cancel it instead).") % {
+                                    "job_id": job.pk,
+                                    "status": job.status,
+                                }, current=job.status)
     job.delete()
 
 
@@ -149,8 +167,12 @@ def start_job(job_id: int, *, user=None) -> EmbroideryJob:
         _require(job, JobStatus.IN_PROGRESS, "started")
         task_status = job.production_task.status
         if task_status not in STARTABLE_TASK_STATUSES:
-            raise Conflict(f"Production task {job.production_task_id} is {task_status}; parts go to embroidery only "
-                           f"for an {' or '.join(STARTABLE_TASK_STATUSES)} task.", field="production_task",
+            raise Conflict(gettext("Production task %(production_task_id)s is %(task_status)s; parts go to "
+                                   "embroidery only for an %(STARTABLE_TASK_STATUSES)s task.") % {
+                               "production_task_id": job.production_task_id,
+                               "task_status": task_status,
+                               "STARTABLE_TASK_STATUSES": ' or '.join(STARTABLE_TASK_STATUSES),
+                           }, field="production_task",
                            extra={"current_status": task_status})
         origin = job.production_task.location_id
         post_movements(_transfer(job, origin, job.embroidery_location_id, job.quantity, "sent to embroidery"),
@@ -165,14 +187,19 @@ def complete_job(job_id: int, *, output_quantity: Decimal, scrap_quantity: Decim
                  user=None) -> EmbroideryJob:
     """in_progress → done: the good pieces come back, the scrap is written off; together they are all sent."""
     if output_quantity < 0 or scrap_quantity < 0:
-        raise InvalidInput("Output and scrap cannot be negative.", field="output_quantity")
+        raise InvalidInput(gettext("Output and scrap cannot be negative."), field="output_quantity")
     with planning_refusals(), transaction.atomic():
         job = _lock(job_id)
         _require(job, JobStatus.DONE, "completed")
         if output_quantity + scrap_quantity != job.quantity:
             raise InvalidInput(
-                f"Output {output_quantity:f} + scrap {scrap_quantity:f} must equal the {job.quantity:f} pieces sent "
-                f"out on embroidery job {job.pk}.", field="output_quantity")
+                gettext("Output %(output_quantity)s + scrap %(scrap_quantity)s must equal the %(quantity)s "
+                        "pieces sent out on embroidery job %(job_id)s.") % {
+                    "output_quantity": format(output_quantity, "f"),
+                    "scrap_quantity": format(scrap_quantity, "f"),
+                    "quantity": format(job.quantity, "f"),
+                    "job_id": job.pk,
+                }, field="output_quantity")
         specs: list[MovementSpec] = []
         if output_quantity > 0:
             specs += _transfer(job, job.embroidery_location_id, job.production_task.location_id, output_quantity,
@@ -210,11 +237,15 @@ def delete_design(design_id: int) -> None:
     """Delete a design nobody uses; one used by a job or a BOM step is deactivated instead (409 says so)."""
     design = EmbroideryDesign.objects.select_for_update().filter(pk=design_id).first()
     if design is None:
-        raise NotFound(f"Design {design_id} does not exist.")
+        raise NotFound(gettext("Design %(design_id)s does not exist.") % {"design_id": design_id})
     jobs, steps = design.jobs.count(), design.steps.count()
     if jobs or steps:
-        raise Conflict(f"Design {design.code} is used by {jobs} job(s) and {steps} BOM step(s); deactivate it "
-                       "instead (is_active = false).", hint="PATCH is_active=false keeps its history.")
+        raise Conflict(gettext("Design %(code)s is used by %(jobs)s job(s) and %(steps)s BOM step(s); "
+                               "deactivate it instead (is_active = false).") % {
+                           "code": design.code,
+                           "jobs": jobs,
+                           "steps": steps,
+                       }, hint=gettext("PATCH is_active=false keeps its history."))
     design.delete()
 
 

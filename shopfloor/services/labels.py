@@ -12,6 +12,7 @@ import barcode
 import segno
 from barcode.errors import BarcodeError
 from barcode.writer import ImageWriter, SVGWriter
+from django.utils.translation import gettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -39,7 +40,10 @@ def _code128(code: str, writer) -> bytes:
         buffer = io.BytesIO()
         symbol.write(buffer, options=CODE128_OPTIONS)
     except (BarcodeError, ValueError, UnicodeError) as exc:
-        raise InvalidInput(f"Code 128 cannot encode {code!r} ({exc}); print a QR label instead.",
+        raise InvalidInput(gettext("Code 128 cannot encode %(code)r (%(exc)s); print a QR label instead.") % {
+                               "code": code,
+                               "exc": exc,
+                           },
                            field="symbology") from exc
     return buffer.getvalue()
 
@@ -48,7 +52,8 @@ def render_symbol(code: str, symbology: str, image_format: str) -> bytes:
     """The symbol of `code` as PNG or SVG bytes."""
     if symbology == Symbology.CODE128:
         if any(ord(ch) > 127 for ch in code):
-            raise InvalidInput(f"Code 128 encodes ASCII only; {code!r} is not. Print a QR label instead.",
+            raise InvalidInput(gettext("Code 128 encodes ASCII only; %(code)r is not. Print a QR label "
+                                       "instead.") % {"code": code},
                                field="symbology")
         return _code128(code, ImageWriter() if image_format == ImageFormat.PNG else SVGWriter())
     if symbology == Symbology.QR:
@@ -59,7 +64,8 @@ def render_symbol(code: str, symbology: str, image_format: str) -> bytes:
         else:
             qr.save(buffer, kind="svg", scale=4, border=4, xmldecl=True)
         return buffer.getvalue()
-    raise InvalidInput(f"Unknown symbology {symbology!r}; use code128 or qr.", field="symbology")
+    raise InvalidInput(gettext("Unknown symbology %(symbology)r; use code128 or qr.") % {"symbology": symbology},
+                       field="symbology")
 
 
 LABEL_FONT = "DejaVuSans"
@@ -82,9 +88,12 @@ def _label_font() -> str:
 def render_sheet(labels: list[Label], symbology: str, *, columns: int = 3, rows: int = 8) -> bytes:
     """An A4 PDF of labels in a grid (columns × rows per page), each symbol with its title under it."""
     if not labels:
-        raise InvalidInput("Name at least one label.", field="codes")
+        raise InvalidInput(gettext("Name at least one label."), field="codes")
     if len(labels) > MAX_SHEET_LABELS:
-        raise InvalidInput(f"At most {MAX_SHEET_LABELS} labels per sheet; got {len(labels)}.", field="codes")
+        raise InvalidInput(gettext("At most %(MAX_SHEET_LABELS)s labels per sheet; got %(count)s.") % {
+                               "MAX_SHEET_LABELS": MAX_SHEET_LABELS,
+                               "count": len(labels),
+                           }, field="codes")
     buffer = io.BytesIO()
     page_w, page_h = A4
     margin = 8 * mm

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.utils.translation import gettext
+
 from core.errors import Conflict, IllegalTransition, InvalidInput
 from planning.services import ledger, production, purchasing
 
@@ -25,7 +27,7 @@ def planning_refusals() -> Iterator[None]:
         raise Conflict(
             str(exc),
             code="insufficient_stock",
-            hint="Receive, move or count the stock first.",
+            hint=gettext("Receive, move or count the stock first."),
             extra={"shortages": [
                 {"location": s.location_id, "product": s.product_id, "on_hand": str(s.on_hand),
                  "required": str(s.required)}

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from branches.models import Location
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotFound
@@ -126,13 +127,24 @@ def perform_scan_action(code: str, action_name: str, params: ActionParams, *, us
         action = _actions.get((resolved.kind.name, action_name))
         if action is None:
             names = ", ".join(a.name for a in actions_of(resolved.kind.name)) or "none"
-            raise InvalidInput(f"A {resolved.kind.name} has no scan action {action_name!r} (its actions: {names}).",
+            raise InvalidInput(gettext("A %(kind)s has no scan action %(action_name)r (its actions: "
+                                       "%(names)s).") % {
+                                   "kind": resolved.kind.name,
+                                   "action_name": action_name,
+                                   "names": names,
+                               },
                                field="action")
         if not user.has_perm(action.permission):
-            raise ActionForbidden(f"Your role may not {action.label.lower()} ({action.permission} is needed).")
+            raise ActionForbidden(gettext("Your role may not %(action)s (%(permission)s is needed).") % {
+                                      "action": action.label.lower(),
+                                      "permission": action.permission,
+                                  })
         blocked = action.blocked(resolved.obj)
         if blocked is not None:
-            raise IllegalTransition(f"Cannot {action.label.lower()}: {blocked[1]}.", current=blocked[0])
+            raise IllegalTransition(gettext("Cannot %(action)s: %(blocked)s.") % {
+                                        "action": action.label.lower(),
+                                        "blocked": blocked[1],
+                                    }, current=blocked[0])
         with planning_refusals(), transaction.atomic():
             result = action.perform(resolved.obj, params, user)
     except DomainError as exc:
@@ -151,14 +163,18 @@ def perform_scan_action(code: str, action_name: str, params: ActionParams, *, us
 
 def _need(value, field_name: str, what: str):
     if value is None or value == "":
-        raise InvalidInput(f"Send {field_name}: {what}.", field=field_name)
+        raise InvalidInput(gettext("Send %(field_name)s: %(what)s.") % {"field_name": field_name, "what": what},
+                           field=field_name)
     return value
 
 
 def _positive(quantity: Decimal | None, field_name: str = "quantity") -> Decimal:
     _need(quantity, field_name, "how many")
     if quantity <= 0:
-        raise InvalidInput(f"{field_name} must be greater than 0; got {quantity:f}.", field=field_name)
+        raise InvalidInput(gettext("%(field_name)s must be greater than 0; got %(quantity)s.") % {
+                               "field_name": field_name,
+                               "quantity": format(quantity, "f"),
+                           }, field=field_name)
     return quantity
 
 
@@ -166,7 +182,7 @@ def _location(pk: int | None, field_name: str) -> Location:
     _need(pk, field_name, "a location id")
     location = Location.objects.filter(pk=pk).first()
     if location is None:
-        raise NotFound(f"Location {pk} does not exist.", field=field_name)
+        raise NotFound(gettext("Location %(pk)s does not exist.") % {"pk": pk}, field=field_name)
     return location
 
 
@@ -174,7 +190,7 @@ def _product(pk: int | None) -> Product:
     _need(pk, "product", "a product id")
     product = Product.objects.filter(pk=pk).first()
     if product is None:
-        raise NotFound(f"Product {pk} does not exist.", field="product")
+        raise NotFound(gettext("Product %(pk)s does not exist.") % {"pk": pk}, field="product")
     return product
 
 
@@ -206,12 +222,16 @@ def _receive(line: PurchaseOrderLine, params: ActionParams, user) -> dict[str, A
     line = PurchaseOrderLine.objects.select_related("order").get(pk=line.pk)
     blocked = _line_blocked(line)
     if blocked is not None:
-        raise IllegalTransition(f"Cannot receive: {blocked[1]}.", current=blocked[0])
+        raise IllegalTransition(gettext("Cannot receive: %(blocked)s.") % {"blocked": blocked[1]}, current=blocked[0])
     quantity = params.quantity if params.quantity is not None else line.outstanding_quantity
     _positive(quantity)
     if quantity > line.outstanding_quantity:
-        raise InvalidInput(f"Receiving {quantity:f} but only {line.outstanding_quantity:f} is outstanding on line "
-                           f"{line.pk}.", field="quantity")
+        raise InvalidInput(gettext("Receiving %(quantity)s but only %(outstanding_quantity)s is outstanding "
+                                   "on line %(line_id)s.") % {
+                               "quantity": format(quantity, "f"),
+                               "outstanding_quantity": format(line.outstanding_quantity, "f"),
+                               "line_id": line.pk,
+                           }, field="quantity")
     receipt = purchasing.receive_purchase_order(
         order.pk, lines=[purchasing.ReceiveInput(line.pk, quantity)], user=user,
         reference=params.reference or "scan")

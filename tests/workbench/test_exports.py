@@ -79,3 +79,17 @@ def test_export_needs_the_lists_view_permission(morning, make_user, client):
     client.login(username="nobody", password="Correct-Horse-Battery-9")
     assert client.get(reverse("workbench:export", args=["proposals"]), {"format": "csv"}).status_code == 403
     assert client.get(reverse("workbench:export", args=["unknown"])).status_code == 404
+
+
+def test_times_in_the_export_are_the_home_locations_without_a_chosen_zone(morning, planner, planner_client):
+    from datetime import UTC, datetime
+
+    from branches.models import Location
+    from workbench.models import PlannerProfile
+
+    OrderProposal.objects.filter(pk=morning.approved.pk).update(decided_at=datetime(2026, 3, 2, 22, 30, tzinfo=UTC))
+    Location.objects.filter(pk=morning.shop.pk).update(time_zone="Europe/Istanbul")  # UTC+3
+    PlannerProfile.objects.create(user=planner, home_location=morning.shop)
+    rows = _csv(planner_client.get(reverse("workbench:export", args=["proposals"]),
+                                   {"format": "csv", "status__exact": "approved"}))
+    assert rows[1][17] == "2026-03-03 01:30"

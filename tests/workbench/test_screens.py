@@ -284,3 +284,30 @@ def test_home_links_the_latest_policy_replay(planner_client):
                      "service_level": "0.95", "fill_rate": 0.972, "avg_stock_value": 1234.0, "stockout_days": 7}])
     html = _text(planner_client.get(reverse("admin:index")))
     assert reverse("admin:planning_replayrun_change", args=[run.pk]) in html and "97 %" in html
+
+
+def test_without_a_chosen_zone_times_are_the_home_locations(morning, planner, planner_client):
+    from datetime import UTC, datetime
+
+    from branches.models import Location
+    from workbench.models import PlannerProfile
+
+    OrderProposal.objects.filter(pk=morning.approved.pk).update(decided_at=datetime(2026, 3, 2, 22, 30, tzinfo=UTC))
+    region = Location.objects.get(pk=morning.shop.parent_id)
+    Location.objects.filter(pk=region.pk).update(time_zone="Asia/Almaty")  # UTC+5, inherited by the shop
+    PlannerProfile.objects.create(user=planner, home_location=morning.shop)
+    response = planner_client.get(reverse("workbench:queue"))
+    assert response.context["TIME_ZONE"] == "Asia/Almaty"
+    assert "March 3, 2026, 3:30 a.m." in _text(response)
+
+
+def test_the_home_location_is_chosen_on_my_preferences(morning, planner, planner_client):
+    from branches.models import Location
+    from workbench.models import PlannerProfile
+
+    Location.objects.filter(pk=morning.shop.pk).update(time_zone="Europe/Istanbul")
+    url = reverse("workbench:preferences")
+    assert planner_client.post(url, {"language": "", "time_zone": "", "home_location": morning.shop.pk}).status_code \
+        == 302
+    assert PlannerProfile.objects.get(user=planner).home_location_id == morning.shop.pk
+    assert planner_client.get(url).context["TIME_ZONE"] == "Europe/Istanbul"

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from webhooks.choices import Event
@@ -22,7 +23,8 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if self.instance is None and not attrs.get("secret"):
-            raise serializers.ValidationError({"secret": ["A signing secret is required for a new endpoint."]})
+            raise serializers.ValidationError({"secret": [gettext("A signing secret is required for a new "
+                                                                  "endpoint.")]})
         return attrs
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.url_guard import HostPolicy, UnsafeURL, check_url
 from webhooks.choices import Event
@@ -32,12 +33,13 @@ def validate_url(url: str, *, resolve: bool = True) -> str:
     try:
         parts = urlsplit((url or "").strip())
     except ValueError:
-        raise ValidationError({"url": [f"{url!r} is not a valid URL."]}) from None
+        raise ValidationError({"url": [gettext("%(url)r is not a valid URL.") % {"url": url}]}) from None
     https = parts.scheme == "https" and parts.hostname
     loopback_http = (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
                      and getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK_HTTP", False))
     if not (https or loopback_http):
-        raise ValidationError({"url": [f"Use an https:// URL for the webhook endpoint (got {url!r})."]})
+        message = gettext("Use an https:// URL for the webhook endpoint (got %(url)r).") % {"url": url}
+        raise ValidationError({"url": [message]})
     try:
         return check_url(url, policy=POLICY, field="url", resolve=resolve)
     except UnsafeURL as exc:
@@ -46,16 +48,22 @@ def validate_url(url: str, *, resolve: bool = True) -> str:
 
 def validate_events(events: Any) -> list[str]:
     if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
-        raise ValidationError({"events": ["Give a list of event names (empty = every event)."]})
+        raise ValidationError({"events": [gettext("Give a list of event names (empty = every event).")]})
     unknown = sorted(set(events) - set(Event.values))
     if unknown:
-        raise ValidationError({"events": [f"Unknown event(s) {', '.join(unknown)}; known: {', '.join(Event.values)}."]})
+        raise ValidationError({"events": [gettext("Unknown event(s) %(unknown)s; known: %(values)s.") % {
+                                              "unknown": ', '.join(unknown),
+                                              "values": ', '.join(Event.values),
+                                          }]})
     return sorted(set(events))
 
 
 def validate_secret(secret: str) -> None:
     if len(secret) < MIN_SECRET_LENGTH:
-        raise ValidationError({"secret": [f"The signing secret must have at least {MIN_SECRET_LENGTH} characters."]})
+        raise ValidationError({"secret": [gettext("The signing secret must have at least "
+                                                  "%(MIN_SECRET_LENGTH)s characters.") % {
+                                              "MIN_SECRET_LENGTH": MIN_SECRET_LENGTH,
+                                          }]})
 
 
 @transaction.atomic

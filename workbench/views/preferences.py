@@ -1,4 +1,4 @@
-"""My preferences: the language and time zone the screens and exports use for me."""
+"""My preferences: the language, time zone and home location the screens and exports use for me."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches.models import Location
 from workbench.middleware import forget_preferences
 from workbench.models import PlannerProfile
 from workbench.views.common import admin_context
@@ -20,12 +21,17 @@ class PreferencesForm(forms.ModelForm):
     time_zone = forms.CharField(
         label=gettext_lazy("time zone"), required=False, max_length=64,
         widget=forms.TextInput(attrs={"list": "wb-zones"}),
-        help_text=gettext_lazy("Empty: the site's time zone. For example Asia/Almaty or Europe/Istanbul."),
+        help_text=gettext_lazy("Empty: your home location's time zone, else the site's. For example Asia/Almaty or "
+                               "Europe/Istanbul."),
     )
 
     class Meta:
         model = PlannerProfile
-        fields = ["language", "time_zone"]
+        fields = ["language", "time_zone", "home_location"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["home_location"].queryset = Location.objects.active().order_by("tree_path")
 
 
 def preferences(request: HttpRequest) -> HttpResponse:

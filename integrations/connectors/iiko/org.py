@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET  # noqa: S405 - types only; parsing is defusedxml in session.parse_xml
 
+from django.utils.translation import gettext
+
 from branches.choices import LocationType
 from branches.services.org_sync import OrgFeedError, OrgNode, apply_org_feed
 from integrations.choices import IntegrationKind, SyncStream
@@ -28,7 +30,9 @@ def _text(item: ET.Element, *tags: str) -> str:
 def nodes_from_xml(root: ET.Element, *, account: str, path: str, item_tag: str = "corporateItemDto"
                    ) -> list[OrgNode]:
     if root.tag not in ("corporateItemDtoes", "corporateItemDtos", item_tag + "es", item_tag + "s"):
-        raise ResponseFormatError(f"expected a <corporateItemDtoes> list, got <{root.tag}>", account=account,
+        raise ResponseFormatError(gettext("expected a <corporateItemDtoes> list, got <%(tag)s>") % {
+                                      "tag": root.tag,
+                                  }, account=account,
                                   method="GET", path=path)
     nodes = []
     for item in root.iter(item_tag):

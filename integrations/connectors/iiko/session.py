@@ -29,6 +29,7 @@ from typing import Any
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from django.utils.translation import gettext
 
 from integrations.errors import AuthenticationFailed, IntegrationError, ResponseFormatError
 from integrations.http import HttpClient, build_client
@@ -67,9 +68,11 @@ class SeatLease:
         while not self.store.take(self.lease):
             if time.monotonic() >= deadline:
                 raise IntegrationError(
-                    f"another sync of this account has held its iiko API licence seat for over {self.wait:.0f} s",
+                    gettext("another sync of this account has held its iiko API licence seat for over "
+                            "%(wait)s s") % {"wait": format(self.wait, ".0f")},
                     account=self.account_name,
-                    hint="Syncs of one iiko account run one at a time; try again when the other one has finished.")
+                    hint=gettext("Syncs of one iiko account run one at a time; try again when the other one "
+                                 "has finished."))
             time.sleep(self.poll)
         self.held = True
 
@@ -149,13 +152,15 @@ class IikoSession:
         if response.status_code in (401, 403):
             detail = self.http.snippet(response) or "login refused"
             # The login is kept with the secrets (write-only): the message names the account, not the login.
-            raise AuthenticationFailed(f"iiko refused the stored login: {detail}", account=self.account_name,
+            raise AuthenticationFailed(gettext("iiko refused the stored login: %(detail)s") % {"detail": detail},
+                                       account=self.account_name,
                                        method="GET", path=f"{API_ROOT}/auth", status=response.status_code,
-                                       hint="Check the login and password stored for this account (and that the "
-                                            "user has an API licence seat free).")
+                                       hint=gettext("Check the login and password stored for this account "
+                                                    "(and that the user has an API licence seat free)."))
         token = response.text.strip()
         if not token or len(token) > 200 or any(c.isspace() for c in token) or token.startswith("<"):
-            raise ResponseFormatError("the auth answer is not a token", account=self.account_name, method="GET",
+            raise ResponseFormatError(gettext("the auth answer is not a token"), account=self.account_name,
+                                      method="GET",
                                       path=f"{API_ROOT}/auth")
         self.http.add_secret(token)
         self.tokens_obtained.append(token)
@@ -220,7 +225,9 @@ class IikoSession:
         try:
             return response.json()
         except ValueError:
-            raise ResponseFormatError(f"the answer is not JSON: {self.http.snippet(response, 120)!r}",
+            raise ResponseFormatError(gettext("the answer is not JSON: %(snippet)r") % {
+                                          "snippet": self.http.snippet(response, 120),
+                                      },
                                       account=self.account_name, method=response.request.method or "",
                                       path=f"{API_ROOT}/{path}") from None
 
@@ -231,9 +238,10 @@ def parse_xml(content: bytes, *, account: str, path: str) -> ET.Element:
         return safe_fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise ResponseFormatError(
-            f"the XML answer contains a DTD, entity or external reference ({type(exc).__name__}) and was refused "
-            "unparsed", account=account, method="GET", path=path,
-            hint="This is unsafe XML; check that the base URL points at the real iiko server.") from None
+            gettext("the XML answer contains a DTD, entity or external reference (%(name)s) and was refused "
+                    "unparsed") % {"name": type(exc).__name__}, account=account, method="GET", path=path,
+            hint=gettext("This is unsafe XML; check that the base URL points at the real iiko server.")) from None
     except ET.ParseError as exc:
-        raise ResponseFormatError(f"the answer is not well-formed XML ({exc})", account=account, method="GET",
+        raise ResponseFormatError(gettext("the answer is not well-formed XML (%(exc)s)") % {"exc": exc},
+                                  account=account, method="GET",
                                   path=path) from None

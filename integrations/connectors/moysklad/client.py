@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext
 from requests.auth import HTTPBasicAuth
 
 from integrations.connectors.commerce import StreamSync
@@ -72,7 +73,8 @@ class MoySkladClient:
             solution = False
             sync.details["auth"] = "basic"
         else:
-            raise ConfigurationError("credentials token, or login and password, are not set", account=account.name)
+            raise ConfigurationError(gettext("credentials token, or login and password, are not set"),
+                                     account=account.name)
         self.weight = int(sync.options.get("request_weight") or request_weight(sync.today, solution_token=solution))
         config = config_for_account(account, rate_per_minute=BUCKET_UNITS * 60 / BUCKET_SECONDS * BUCKET_SAFETY,
                                     rate_burst=int(BUCKET_UNITS * BUCKET_SAFETY),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext
+
 from integrations.errors import AuthenticationFailed, ResponseFormatError
 from integrations.http import HttpClient, build_client
 from integrations.models import IntegrationAccount
@@ -39,7 +41,10 @@ def iter_branch_pages(http: HttpClient, *, page_size: int = DEFAULT_PAGE_SIZE,
             if not isinstance(items, list):
                 raise TypeError("items is not a list")
         except (ValueError, KeyError, TypeError) as exc:
-            raise ResponseFormatError(f"page {page} is not the expected JSON ({exc})", account=http.account_name,
+            raise ResponseFormatError(gettext("page %(page)s is not the expected JSON (%(exc)s)") % {
+                                          "page": page,
+                                          "exc": exc,
+                                      }, account=http.account_name,
                                       method="GET", path="/branches") from None
         pages = _int_or_none(body.get("pages"))
         total = _int_or_none(body.get("total"))
@@ -49,7 +54,8 @@ def iter_branch_pages(http: HttpClient, *, page_size: int = DEFAULT_PAGE_SIZE,
         if not items or (pages is not None and page >= pages) or (pages is None and len(items) < page_size):
             return
         page += 1
-    raise ResponseFormatError(f"more than {MAX_PAGES} pages; stopping", account=http.account_name,
+    raise ResponseFormatError(gettext("more than %(MAX_PAGES)s pages; stopping") % {"MAX_PAGES": MAX_PAGES},
+                              account=http.account_name,
                               method="GET", path="/branches")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from branches.choices import LocationType
 from branches.services.org_sync import OrgFeedError, OrgNode, apply_org_feed
 from integrations.choices import IntegrationKind, SyncStream
@@ -39,7 +41,7 @@ def sync_onec_org(run: SyncRun, account: IntegrationAccount, progress: RunProgre
         nodes = []
         for item in iter_branch_pages(http, page_size=page_size, on_page=on_page):
             if not isinstance(item, dict):
-                raise ResponseFormatError("a branch item is not a JSON object", account=account.name,
+                raise ResponseFormatError(gettext("a branch item is not a JSON object"), account=account.name,
                                           method="GET", path="/branches")
             nodes.append(node_from_item(item))
     try:

@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from planning.api.serializers.common import QTY, ProductBriefSerializer
@@ -53,8 +54,12 @@ class BomSerializer(serializers.ModelSerializer):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise serializers.ValidationError(
-                {"version": [f"{product.sku} already has a BOM variant '{variant}' version {version}; "
-                             "use another version or edit that one."]}
+                {"version": [gettext("%(sku)s already has a BOM variant '%(variant)s' version %(version)s; "
+                                     "use another version or edit that one.") % {
+                                 "sku": product.sku,
+                                 "variant": variant,
+                                 "version": version,
+                             }]}
             )
         return attrs
 
@@ -83,7 +88,11 @@ class BomVariantCreateSerializer(serializers.Serializer):
         if version is not None and BillOfMaterials.objects.filter(
             product_id=source.product_id, variant=variant, version=version
         ).exists():
-            raise serializers.ValidationError({"version": [f"Variant '{variant}' version {version} already exists."]})
+            raise serializers.ValidationError({"version": [gettext("Variant '%(variant)s' version "
+                                                                   "%(version)s already exists.") % {
+                                                               "variant": variant,
+                                                               "version": version,
+                                                           }]})
         return attrs
 
 
@@ -96,7 +105,7 @@ class BomDraftLineSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("component") is None and not attrs.get("component_sku"):
-            raise serializers.ValidationError({"component": ["Give component (id) or component_sku."]})
+            raise serializers.ValidationError({"component": [gettext("Give component (id) or component_sku.")]})
         return attrs
 
 
@@ -110,11 +119,15 @@ class BomValidateRequestSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "lines" in attrs and "product" not in attrs:
-            raise serializers.ValidationError({"product": ["A draft (lines) needs its product."]})
+            raise serializers.ValidationError({"product": [gettext("A draft (lines) needs its product.")]})
         if "product" in attrs and not Product.objects.filter(pk=attrs["product"]).exists():
-            raise serializers.ValidationError({"product": [f"Product {attrs['product']} does not exist."]})
+            raise serializers.ValidationError({"product": [gettext("Product %(product)s does not exist.") % {
+                                                               "product": attrs['product'],
+                                                           }]})
         if "bom" in attrs and not BillOfMaterials.objects.filter(pk=attrs["bom"]).exists():
-            raise serializers.ValidationError({"bom": [f"BOM {attrs['bom']} does not exist."]})
+            raise serializers.ValidationError({"bom": [gettext("BOM %(bom)s does not exist.") % {
+                                                           "bom": attrs['bom'],
+                                                       }]})
         return attrs
 
 

@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from planning.api.serializers.common import MAX_DAILY, QTY
@@ -24,7 +25,7 @@ class PolicySettingsInputSerializer(serializers.Serializer):
         lead = attrs.get("lead_time_days", 2)
         if review + lead < 1:
             raise serializers.ValidationError(
-                {"review_period_days": ["lead_time_days + review_period_days must be at least 1."]}
+                {"review_period_days": [gettext("lead_time_days + review_period_days must be at least 1.")]}
             )
         return attrs
 
@@ -38,10 +39,14 @@ class QuantileDaySerializer(serializers.Serializer):
     def validate(self, attrs):
         p10, p50, p90 = attrs.get("p10"), attrs["p50"], attrs.get("p90")
         if (p10 is None) != (p90 is None):
-            raise serializers.ValidationError({"p10": ["Give both p10 and p90, or neither."]})
+            raise serializers.ValidationError({"p10": [gettext("Give both p10 and p90, or neither.")]})
         if p10 is not None and not p10 <= p50 <= p90:
-            raise serializers.ValidationError({"p50": [f"Quantiles must be ordered p10 ≤ p50 ≤ p90; got {p10}, {p50}, "
-                                                       f"{p90}."]})
+            raise serializers.ValidationError({"p50": [gettext("Quantiles must be ordered p10 ≤ p50 ≤ p90; "
+                                                               "got %(p10)s, %(p50)s, %(p90)s.") % {
+                                                           "p10": p10,
+                                                           "p50": p50,
+                                                           "p90": p90,
+                                                       }]})
         return attrs
 
 
@@ -59,9 +64,10 @@ class DemandInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         has_daily, has_quantiles = attrs.get("daily") is not None, attrs.get("quantiles") is not None
         if has_daily == has_quantiles:
-            raise serializers.ValidationError({"daily": ["Give exactly one of demand.daily or demand.quantiles."]})
+            raise serializers.ValidationError({"daily": [gettext("Give exactly one of demand.daily or "
+                                                                 "demand.quantiles.")]})
         if has_quantiles and len(attrs["quantiles"]) > 3660:
-            raise serializers.ValidationError({"quantiles": ["At most 3660 days."]})
+            raise serializers.ValidationError({"quantiles": [gettext("At most 3660 days.")]})
         return attrs
 
 

@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from branches.models import Location
@@ -51,7 +52,8 @@ class PlanningSettingsSerializer(serializers.ModelSerializer):
         location, category, product = current("location"), current("category"), current("product")
         if category is not None and product is not None:
             raise serializers.ValidationError(
-                {"category": ["Give a product or a category, not both: the product's own category applies."]}
+                {"category": [gettext("Give a product or a category, not both: the product's own category "
+                                      "applies.")]}
             )
         same_scope = PlanningSettings.objects.filter(
             Q(location=location) if location else Q(location__isnull=True),
@@ -63,7 +65,8 @@ class PlanningSettingsSerializer(serializers.ModelSerializer):
         existing = same_scope.first()
         if existing is not None:
             raise serializers.ValidationError(
-                {"location": [f"Settings for this scope already exist (id {existing.pk}); change that row instead."]}
+                {"location": [gettext("Settings for this scope already exist (id %(existing_id)s); change "
+                                      "that row instead.") % {"existing_id": existing.pk}]}
             )
         return attrs
 

@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from planning.api.serializers.common import QTY, LocationBriefSerializer, ProductBriefSerializer
@@ -39,7 +40,10 @@ class ProductionTaskSerializer(serializers.ModelSerializer):
         product = attrs.get("product") or getattr(self.instance, "product", None)
         bom = attrs.get("bom")
         if bom is not None and product is not None and bom.product_id != product.pk:
-            raise serializers.ValidationError({"bom": [f"BOM {bom.pk} is not a BOM of {product.sku}."]})
+            raise serializers.ValidationError({"bom": [gettext("BOM %(bom_id)s is not a BOM of %(sku)s.") % {
+                                                           "bom_id": bom.pk,
+                                                           "sku": product.sku,
+                                                       }]})
         return attrs
 
 
@@ -62,5 +66,5 @@ class KanbanMoveSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if "status" not in attrs and "position" not in attrs:
-            raise serializers.ValidationError({"status": ["Give a target status, a position, or both."]})
+            raise serializers.ValidationError({"status": [gettext("Give a target status, a position, or both.")]})
         return attrs

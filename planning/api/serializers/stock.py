@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from branches.models import Location
@@ -35,7 +36,7 @@ class StockAdjustmentSerializer(serializers.Serializer):
 
     def validate_reason(self, value: str) -> str:
         if not value.strip():
-            raise serializers.ValidationError("A reason is required for an adjustment.")
+            raise serializers.ValidationError(gettext("A reason is required for an adjustment."))
         return value.strip()
 
 
@@ -67,12 +68,12 @@ class MovementCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["quantity"] == 0:
-            raise serializers.ValidationError({"quantity": ["Quantity must not be 0."]})
+            raise serializers.ValidationError({"quantity": [gettext("Quantity must not be 0.")]})
         if attrs["kind"] == MovementKind.TRANSFER_OUT:
             if attrs.get("to_location") is None:
-                raise serializers.ValidationError({"to_location": ["A transfer needs to_location."]})
+                raise serializers.ValidationError({"to_location": [gettext("A transfer needs to_location.")]})
             if attrs["quantity"] < 0:
-                raise serializers.ValidationError({"quantity": ["A transfer quantity must be positive."]})
+                raise serializers.ValidationError({"quantity": [gettext("A transfer quantity must be positive.")]})
         if not attrs["reason"].strip():
-            raise serializers.ValidationError({"reason": ["A reason is required."]})
+            raise serializers.ValidationError({"reason": [gettext("A reason is required.")]})
         return attrs

@@ -4,6 +4,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -100,7 +101,8 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         bom = self.get_object()
         if bom.production_tasks.exists():
-            raise ConflictWithData({"detail": f"BOM {bom.pk} is used by production tasks; deactivate it instead."})
+            raise ConflictWithData({"detail": gettext("BOM %(bom_id)s is used by production tasks; "
+                                                      "deactivate it instead.") % {"bom_id": bom.pk}})
         bom.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -173,7 +175,7 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
     def search(self, request):
         params = request.query_params
         if not any(params.get(k) for k in ("product", "component", "where_used", "q")):
-            raise ValidationError({"product": ["Give product, component, where_used or q."]})
+            raise ValidationError({"product": [gettext("Give product, component, where_used or q.")]})
         results: list[dict] = []
         if params.get("where_used"):
             component = self._product_param("where_used")
@@ -206,7 +208,7 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         value = self.request.query_params[name]
         product = Product.objects.filter(Q(sku=value) | (Q(pk=int(value)) if value.isdigit() else Q())).first()
         if product is None:
-            raise ValidationError({name: [f"No product with id or SKU {value!r}."]})
+            raise ValidationError({name: [gettext("No product with id or SKU %(value)r.") % {"value": value}]})
         return product
 
     @extend_schema(
@@ -222,10 +224,16 @@ class BomViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
         try:
             quantity = Decimal(raw)
         except (InvalidOperation, ValueError):
-            raise ValidationError({"quantity": [f"quantity must be a number, got {raw!r}."]}) from None
+            raise ValidationError({"quantity": [gettext("quantity must be a number, got %(raw)r.") % {
+                                                    "raw": raw,
+                                                }]}) from None
         if not quantity.is_finite() or quantity <= 0 or quantity > MAX_EXPLODE_QUANTITY:
             raise ValidationError(
-                {"quantity": [f"quantity must be greater than 0 and at most {MAX_EXPLODE_QUANTITY}, got {raw!r}."]}
+                {"quantity": [gettext("quantity must be greater than 0 and at most %(MAX_EXPLODE_QUANTITY)s, "
+                                      "got %(raw)r.") % {
+                                  "MAX_EXPLODE_QUANTITY": MAX_EXPLODE_QUANTITY,
+                                  "raw": raw,
+                              }]}
             )
         lines = bom_service.explode(bom.product_id, quantity, bom=bom)
         return Response(s.BomExplosionSerializer({

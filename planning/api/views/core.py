@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -96,7 +97,9 @@ class ProposalCalculationView(APIView):
         seen = set()
         for d in days:
             if d.day in seen:
-                raise ValidationError({"demand": [f"Day {d.day} appears twice in demand.quantiles."]})
+                raise ValidationError({"demand": [gettext("Day %(day)s appears twice in demand.quantiles.") % {
+                                                      "day": d.day,
+                                                  }]})
             seen.add(d.day)
         return days
 

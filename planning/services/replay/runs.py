@@ -24,6 +24,7 @@ import pandas as pd
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import InvalidInput
 from core.jobs import JobStatus, RunProgress, enqueue_after_commit, mark_finished, mark_running
@@ -73,16 +74,27 @@ def validate_request(*, date_from: object = None, date_to: object = None, locati
     start = (_date("date_from", date_from) if date_from not in (None, "")
              else end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1))
     if start > end:
-        raise ReplayError(f"date_from: {start} is after date_to {end}", field="date_from")
+        raise ReplayError(gettext("date_from: %(start)s is after date_to %(end)s") % {
+                              "start": start,
+                              "end": end,
+                          }, field="date_from")
     if end >= today:
-        raise ReplayError(f"date_to: a replay looks back; {end} is not before today ({today})", field="date_to")
+        raise ReplayError(gettext("date_to: a replay looks back; %(end)s is not before today (%(today)s)") % {
+                              "end": end,
+                              "today": today,
+                          }, field="date_to")
     if (end - start).days + 1 > MAX_WINDOW_DAYS:
-        raise ReplayError(f"date_from: the window is {(end - start).days + 1} days; at most {MAX_WINDOW_DAYS}",
+        raise ReplayError(gettext("date_from: the window is %(days)s days; at most %(MAX_WINDOW_DAYS)s") % {
+                              "days": (end - start).days + 1,
+                              "MAX_WINDOW_DAYS": MAX_WINDOW_DAYS,
+                          },
                           field="date_from")
     levels = _levels(service_levels)
     retrain = DEFAULT_RETRAIN_EVERY_DAYS if retrain_every_days in (None, "") else retrain_every_days
     if isinstance(retrain, bool) or not str(retrain).isdigit() or not 1 <= int(str(retrain)) <= 366:
-        raise ReplayError(f"retrain_every_days: a whole number of days from 1 to 366, got {retrain!r}",
+        raise ReplayError(gettext("retrain_every_days: a whole number of days from 1 to 366, got %(retrain)r") % {
+                              "retrain": retrain,
+                          },
                           field="retrain_every_days")
     try:
         scope = resolve_scope(location=location, category=category)
@@ -99,7 +111,10 @@ def _date(field: str, value: object) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ReplayError(f"{field}: {value!r} is not a date (YYYY-MM-DD)", field=field) from None
+        raise ReplayError(gettext("%(field)s: %(value)r is not a date (YYYY-MM-DD)") % {
+                              "field": field,
+                              "value": value,
+                          }, field=field) from None
 
 
 def _levels(value: object) -> tuple[Decimal, ...]:
@@ -107,19 +122,24 @@ def _levels(value: object) -> tuple[Decimal, ...]:
         return DEFAULT_SERVICE_LEVELS
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, (list, tuple)):
-        raise ReplayError("service_levels: a list of numbers between 0.5 and 0.9999", field="service_levels")
+        raise ReplayError(gettext("service_levels: a list of numbers between 0.5 and 0.9999"), field="service_levels")
     levels = []
     for item in items:
         try:
             level = Decimal(str(item).strip())
         except InvalidOperation:
-            raise ReplayError(f"service_levels: {item!r} is not a number", field="service_levels") from None
+            raise ReplayError(gettext("service_levels: %(item)r is not a number") % {"item": item},
+                              field="service_levels") from None
         if not policy.MIN_SERVICE_LEVEL <= level <= policy.MAX_SERVICE_LEVEL:
-            raise ReplayError(f"service_levels: {level} is outside {policy.MIN_SERVICE_LEVEL} … "
-                              f"{policy.MAX_SERVICE_LEVEL}", field="service_levels")
+            raise ReplayError(gettext("service_levels: %(level)s is outside %(MIN_SERVICE_LEVEL)s … "
+                                      "%(MAX_SERVICE_LEVEL)s") % {
+                                  "level": level,
+                                  "MIN_SERVICE_LEVEL": policy.MIN_SERVICE_LEVEL,
+                                  "MAX_SERVICE_LEVEL": policy.MAX_SERVICE_LEVEL,
+                              }, field="service_levels")
         levels.append(level)
     if len(levels) > 8:
-        raise ReplayError("service_levels: at most 8 levels", field="service_levels")
+        raise ReplayError(gettext("service_levels: at most 8 levels"), field="service_levels")
     return tuple(sorted(set(levels)))
 
 
