@@ -264,3 +264,25 @@ def test_sampled_training_still_forecasts_every_series(daily):
     capped = train(history, fast_config(max_train_rows=300))
     out = predict(capped, history, future)
     assert out["yhat"].notna().all() and len(out) == 6 * 14
+
+
+def test_training_matrix_built_in_blocks_equals_the_one_shot_build(daily):
+    """The block-by-block training matrix holds exactly the rows of one build over every period."""
+    history, _ = daily
+    panel = build_panel(history)
+    m = LightGBMForecaster(fast_config())
+    m._prepare(panel)
+    cols = np.arange(1, panel.T)
+    state = SeriesState(panel.y, capacity=panel.T)
+    target = panel.y[:, cols]
+    mask = ~np.isnan(target)
+    mask[1, ::3] = False
+    X_all, scale = m.builder.build(state, cols, mask)
+    t_all = np.broadcast_to(cols[None, :], mask.shape)[mask]
+    m.design_block_cells = 5 * panel.n  # five periods a block
+    X, label, tcol = m._design(state, cols, mask, target)
+    order = np.lexsort((X[:, -3], tcol))  # by period, then location code
+    ref = np.lexsort((X_all[:, -3], t_all))
+    assert np.array_equal(tcol[order], t_all[ref])
+    np.testing.assert_array_equal(X[order], X_all[ref])
+    np.testing.assert_allclose(label[order], np.minimum(target[mask] / scale, 100.0)[ref].astype(np.float32))
