@@ -5,7 +5,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import cached_property
 
-from core.jobs import JobRun
+from core.jobs import ACTIVE_STATUSES, JobRun
 from forecasting.choices import Algorithm, MissingDayPolicy, RunKind, RunStatus
 
 
@@ -35,6 +35,36 @@ _artifact_storage = ArtifactStorage()
 def artifacts_storage() -> ArtifactStorage:
     """The storage of trained models (a callable, so migrations do not freeze a path)."""
     return _artifact_storage
+
+
+class ForecastScope(models.Model):
+    """A unit of forecasting work: a location subtree × a product-category subtree (either empty = all).
+
+    Runs on disjoint scopes train at once on different workers; each scope's newest succeeded run is its
+    forecast of record. Configured in the admin or the API; every change goes through
+    ``forecasting.services.scopes`` (which refuses two active scopes that overlap).
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    location = models.ForeignKey(
+        "branches.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="forecast_scopes",
+        help_text="Root of the location subtree (empty = every location).",
+    )
+    category = models.ForeignKey(
+        "sales.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="forecast_scopes",
+        help_text="Root of the product-category subtree (empty = every product).",
+    )
+    active = models.BooleanField(default=True, help_text="Active scopes are forecast by the nightly job.")
+    note = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "forecast scope"
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ModelRun(JobRun):
@@ -85,9 +115,28 @@ class ModelRun(JobRun):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # ``scope`` (above) holds the filters the history was read with; this is the configured unit of work the
+    # run belongs to (empty = "everything", as before scopes existed). Named apart so the filters keep their name.
+    forecast_scope = models.ForeignKey(
+        ForecastScope, null=True, blank=True, on_delete=models.PROTECT, related_name="runs",
+        help_text="The configured scope this run forecasts (empty = everything).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One queued or running run per scope, and one for "everything"; overlapping scopes are checked
+            # by the service under a lock (a containment test the database cannot express).
+            models.UniqueConstraint(
+                fields=["forecast_scope"], condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="modelrun_one_active_per_scope",
+            ),
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(status__in=ACTIVE_STATUSES, forecast_scope__isnull=True),
+                name="modelrun_one_active_everything",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Run #{self.pk} {self.algorithm} ({self.status})"

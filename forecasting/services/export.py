@@ -11,6 +11,7 @@ from typing import BinaryIO, TextIO
 from forecasting.models import ModelRun
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.queries import forecasts_of
+from forecasting.services.records import record_forecasts
 from forecasting.services.scope import ForecastScope
 from sales.services.exports import xlsx_text
 
@@ -28,7 +29,7 @@ def formula_safe(value: str) -> str:
 
 
 def export_forecasts(
-    run: ModelRun,
+    run: ModelRun | None,
     out: BinaryIO | TextIO,
     *,
     fmt: str = "csv",
@@ -39,13 +40,15 @@ def export_forecasts(
 ) -> int:
     """Write the run's forecasts (location code, SKU, date, yhat, p10, p50, p90) to ``out``; returns rows.
 
+    ``run`` None exports the forecast of record (each series from its covering scope's newest run).
+
     ``out`` is a binary stream (a file opened "wb"); CSV may also go to a text stream (stdout).
     Rows stream from the database in chunks, so a large run never sits in memory. Text cells that a
     spreadsheet would run as a formula are neutralised (CSV: ``'`` prefix; XLSX: stored as text).
     """
     if fmt not in EXPORT_FORMATS:
         raise InvalidParameter(f"format: {fmt!r} is not one of {list(EXPORT_FORMATS)}", field="format")
-    qs = forecasts_of(run)
+    qs = forecasts_of(run) if run is not None else record_forecasts()
     if scope is not None and not scope.is_everything:
         qs = qs.filter(scope.series_q())
     if date_from is not None:
