@@ -14,6 +14,7 @@ from forecasting.choices import RunStatus
 from forecasting.models import (
     Forecast,
     ForecastAccuracyLog,
+    ForecastBatch,
     ForecastScope,
     LocationForecastPolicy,
     ModelRun,
@@ -56,7 +57,7 @@ class ModelRunAdmin(admin.ModelAdmin):
     actions = ["retrain_now"]
     readonly_fields = [
         "kind", "algorithm", "status_badge", "stage", "progress_display", "source_run", "horizon", "backtest_folds",
-        "forecast_scope", "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count",
+        "forecast_scope", "batch", "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count",
         "forecast_start", "forecast_end", "forecast_count", "method_counts_table", "metrics_table",
         "feature_importance_table", "parameters_table", "seconds", "model_file_link", "model_sha256", "error_display",
         "task_id", "accuracy_through",
@@ -65,8 +66,8 @@ class ModelRunAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["kind", "algorithm", "status_badge", "stage", "progress_display", "error_display",
                            "chart_link"]}),
-        ("Request", {"fields": ["forecast_scope", "horizon", "backtest_folds", "scope", "source_run", "created_by",
-                                "task_id"]}),
+        ("Request", {"fields": ["forecast_scope", "batch", "horizon", "backtest_folds", "scope", "source_run",
+                                "created_by", "task_id"]}),
         ("Data", {"fields": ["frequency", "data_start", "data_end", "series_count", "data_fingerprint"]}),
         ("Forecast", {"fields": ["forecast_start", "forecast_end", "forecast_count", "method_counts_table",
                                  "accuracy_through", "accuracy_checked_at"]}),
@@ -310,6 +311,36 @@ class ForecastScopeAdmin(admin.ModelAdmin):
 
     def has_add_run_permission(self, request) -> bool:
         return request.user.has_perm("forecasting.add_modelrun")
+
+
+@admin.register(ForecastBatch)
+class ForecastBatchAdmin(admin.ModelAdmin):
+    """The nightly fan-out: which scopes ran, which failed and why, at a glance."""
+
+    list_display = ["id", "status", "stage", "trigger", "scopes_total", "scopes_succeeded", "scopes_failed",
+                    "created_at", "finished_at"]
+    list_filter = ["status", "trigger", "created_at"]
+    readonly_fields = ["status", "stage", "trigger", "horizon", "scopes_total", "scopes_succeeded", "scopes_failed",
+                       "outcome_table", "error", "task_id", "created_by", "created_at", "started_at", "finished_at",
+                       "heartbeat_at"]
+    exclude = ["outcome", "progress_done", "progress_total"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # started by the schedule, `train_forecast --all-scopes` or the API
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="scopes")
+    def outcome_table(self, batch: ForecastBatch) -> str:
+        if not batch.outcome:
+            return "—"
+        return format_html_join(
+            format_html("<br>"), "{}: {} {} {}",
+            ((name, f"run #{o['run']}" if o.get("run") else "no run", o.get("status", ""),
+              (o.get("error") or "").splitlines()[0][:200] if o.get("error") else "")
+             for name, o in sorted(batch.outcome.items())),
+        )
 
 
 @admin.register(Forecast)

@@ -9,6 +9,6 @@ class ForecastingConfig(AppConfig):
 
     def ready(self) -> None:
         from forecasting import signals  # noqa: F401  (connects the model-file clean-up)
-        from forecasting.services.runs import register_sweep
+        from forecasting.services.fanout import register_sweeps
 
-        register_sweep()
+        register_sweeps()

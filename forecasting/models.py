@@ -5,7 +5,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import cached_property
 
-from core.jobs import ACTIVE_STATUSES, JobRun
+from core.jobs import ACTIVE_STATUSES, JobRun, one_active_per
 from forecasting.choices import Algorithm, MissingDayPolicy, RunKind, RunStatus
 
 
@@ -67,6 +67,41 @@ class ForecastScope(models.Model):
         return self.name
 
 
+class ForecastBatch(JobRun):
+    """The nightly forecast fanned out: one run per active scope, queued as one django-q2 group.
+
+    Rolls up its runs: progress is scopes finished of scopes queued; it ends ``succeeded`` when every scope
+    succeeded, ``partial`` when some failed (the error names them) and ``failed`` when all did. One failing
+    scope never stops the others, and never touches their forecasts of record.
+    """
+
+    trigger = models.CharField(max_length=20, default="schedule", help_text="schedule, command, api or admin.")
+    horizon = models.PositiveIntegerField(default=28)
+    scopes_total = models.PositiveIntegerField(default=0)
+    scopes_succeeded = models.PositiveIntegerField(default=0)
+    scopes_failed = models.PositiveIntegerField(default=0)
+    outcome = models.JSONField(
+        default=dict, blank=True, help_text="Per scope: run id, status and error (scope name → details)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "forecast batch"
+        verbose_name_plural = "forecast batches"
+        constraints = [one_active_per(name="forecastbatch_one_active")]
+
+    @property
+    def group(self) -> str:
+        """The django-q2 group its tasks are queued in."""
+        return f"forecast-batch-{self.pk}"
+
+    def __str__(self) -> str:
+        return f"Forecast batch #{self.pk} ({self.status})"
+
+
 class ModelRun(JobRun):
     """One training (+ optional backtest) and the forecasts it produced; the model is kept for reuse.
 
@@ -120,6 +155,10 @@ class ModelRun(JobRun):
     forecast_scope = models.ForeignKey(
         ForecastScope, null=True, blank=True, on_delete=models.PROTECT, related_name="runs",
         help_text="The configured scope this run forecasts (empty = everything).",
+    )
+    batch = models.ForeignKey(
+        ForecastBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",
+        help_text="The nightly fan-out this run was part of.",
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
 from forecasting.services import train_and_forecast, update_accuracy
+from forecasting.services.fanout import run_member, start_batch
 
 NIGHTLY_HORIZON = 28
 
@@ -31,10 +32,16 @@ SCHEDULES: list[ScheduleSpec] = [
 ]
 
 
-@interruptible
 def nightly_train_and_forecast(horizon: int = NIGHTLY_HORIZON) -> int:
-    """Retrain on all history and forecast; returns the run id (a failure is recorded on the run)."""
-    return train_and_forecast(horizon=horizon).pk
+    """Fan the nightly retrain-and-forecast out over the active forecast scopes (one task per scope in one
+    django-q2 group); returns the batch id. Each scope's failure is recorded on its run and the batch."""
+    return start_batch(horizon=horizon, trigger="schedule").pk
+
+
+@interruptible
+def run_batch_member(run_id: int) -> int:
+    """One scope of a nightly batch: train, forecast, roll up into the batch; returns the run id."""
+    return run_member(run_id)
 
 
 @interruptible

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasting.choices import AccuracyGroupBy
-from forecasting.models import Forecast, ForecastScope, ModelRun, SeriesMethod
+from forecasting.models import Forecast, ForecastBatch, ForecastScope, ModelRun, SeriesMethod
 from forecasting.services.runs import MAX_BACKTEST_FOLDS, MAX_HORIZON
 
 
@@ -17,7 +17,7 @@ class ModelRunListSerializer(serializers.ModelSerializer):
         model = ModelRun
         fields = [
             "id", "kind", "algorithm", "status", "stage", "progress", "progress_done", "progress_total", "horizon",
-            "backtest_folds", "scope", "forecast_scope", "frequency", "data_start", "data_end", "series_count",
+            "backtest_folds", "scope", "forecast_scope", "batch", "frequency", "data_start", "data_end", "series_count",
             "forecast_start", "forecast_end", "forecast_count", "wape", "source_run", "error", "created_by",
             "created_at", "started_at", "finished_at",
         ]
@@ -200,3 +200,18 @@ class ScopeRunSerializer(serializers.Serializer):
     horizon = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON, default=28)
     backtest_folds = serializers.IntegerField(min_value=0, max_value=MAX_BACKTEST_FOLDS, default=0)
     parameters = serializers.DictField(required=False, default=dict)
+
+
+class ForecastBatchSerializer(serializers.ModelSerializer):
+    """A nightly fan-out: one run per scope, rolled up (``outcome``: scope name → run, status, error)."""
+
+    class Meta:
+        model = ForecastBatch
+        fields = ["id", "status", "stage", "trigger", "horizon", "scopes_total", "scopes_succeeded", "scopes_failed",
+                  "progress_done", "progress_total", "outcome", "error", "task_id", "created_at", "started_at",
+                  "finished_at"]
+        read_only_fields = fields
+
+
+class ForecastBatchCreateSerializer(serializers.Serializer):
+    horizon = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON, default=28)

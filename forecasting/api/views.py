@@ -21,6 +21,8 @@ from forecasting.api.serializers import (
     AccuracyQuerySerializer,
     ChartQuerySerializer,
     ChartSerializer,
+    ForecastBatchCreateSerializer,
+    ForecastBatchSerializer,
     ForecastScopeSerializer,
     ForecastSerializer,
     ModelRunCreateSerializer,
@@ -30,13 +32,14 @@ from forecasting.api.serializers import (
     SeriesMethodSerializer,
 )
 from forecasting.filtersets import AccuracyFilterSet, ForecastFilterSet, ModelRunFilterSet
-from forecasting.models import Forecast, ForecastAccuracyLog, ForecastScope, ModelRun
+from forecasting.models import Forecast, ForecastAccuracyLog, ForecastBatch, ForecastScope, ModelRun
 from forecasting.services import (
     accuracy_summary,
     chart_data,
     queue_training_run,
     render_chart_png,
 )
+from forecasting.services.fanout import start_batch
 from forecasting.services.records import record_forecasts, succeeded_runs
 from forecasting.services.scopes import delete_scope, resolve_scope_unit, save_scope
 
@@ -252,3 +255,29 @@ class ForecastScopeViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
                                  user=request.user)
         location = reverse("forecasting:modelrun-detail", args=[run.pk])
         return Response(ModelRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Nightly forecast batches (one run per scope), newest first", tags=["forecasting"]),
+    retrieve=extend_schema(summary="One batch with each scope's run, status and error", tags=["forecasting"]),
+)
+class ForecastBatchViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """The nightly fan-out over the forecast scopes; ``POST`` starts one now (what the schedule does)."""
+
+    queryset = ForecastBatch.objects.all()
+    serializer_class = ForecastBatchSerializer
+    ordering_fields = ["id", "created_at", "status"]
+
+    @extend_schema(
+        summary="Start a batch now: every active scope queued as one django-q2 group (202)",
+        tags=["forecasting"], request=ForecastBatchCreateSerializer,
+        responses={202: ForecastBatchSerializer, 409: DetailSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        params = ForecastBatchCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        batch = start_batch(horizon=params.validated_data["horizon"], trigger="api", user=request.user)
+        location = reverse("forecasting:forecastbatch-detail", args=[batch.pk])
+        return Response(ForecastBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": location})

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
-from core.jobs import RunProgress, enqueue_after_commit, register_stale_sweep, sweep_stale_runs, worker_time_limit
+from core.jobs import RunProgress, enqueue_after_commit, sweep_stale_runs, worker_time_limit
 from forecasting import engine
 from forecasting.choices import Algorithm, RunKind, RunStatus
 from forecasting.models import Forecast, ModelRun, SeriesMethod
@@ -288,14 +288,6 @@ def stale_run_message(run: ModelRun) -> str:
     minutes = int(worker_time_limit().total_seconds()) // 60
     return (f"The worker stopped before this run finished (no result within the {minutes}-minute job "
             "limit: killed, out of memory or restarted). Start the run again.")
-
-
-def register_sweep() -> None:
-    """Forecast runs in the one stale-run sweep (core.tasks.sweep_stale_runs); called from AppConfig.ready.
-
-    django-q2 stops any job at its time limit, so a run with no sign of life for longer than that limit cannot
-    still be alive."""
-    register_stale_sweep(ModelRun, stale_after=worker_time_limit(), message=stale_run_message)
 
 
 def mark_stale_runs(now=None) -> int:
