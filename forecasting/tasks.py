@@ -12,6 +12,7 @@ from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
 from forecasting.services import train_and_forecast, update_accuracy
 from forecasting.services.fanout import run_member, start_batch
+from forecasting.services.retention import prune_forecast_runs
 
 NIGHTLY_HORIZON = 28
 
@@ -28,6 +29,12 @@ SCHEDULES: list[ScheduleSpec] = [
         schedule_type=Schedule.CRON,
         cron="30 3 * * *",
         kwargs={"horizon": NIGHTLY_HORIZON},
+    ),
+    ScheduleSpec(
+        name="forecasting-retention",
+        func="forecasting.tasks.prune_old_forecast_runs",
+        schedule_type=Schedule.CRON,
+        cron="45 4 * * *",
     ),
 ]
 
@@ -53,3 +60,8 @@ def run_training(run_id: int) -> int:
 def update_forecast_accuracy() -> int:
     """Score forecasts against newly arrived actuals; returns the rows written."""
     return update_accuracy()
+
+
+def prune_old_forecast_runs() -> str:
+    """Delete runs older than FORECAST_RUN_RETENTION_DAYS, keeping each scope's forecast of record."""
+    return str(prune_forecast_runs())
