@@ -114,3 +114,34 @@ def test_rows_outside_the_months_move_out_of_the_default_partition():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         DailySale.objects.create(location=loc, product=prod, date=old, quantity=Decimal(2))
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_goes_back_to_a_plain_table_and_forward_again_with_the_rows():
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    loc, prod = Location.objects.create(name="S", code="S"), Product.objects.create(sku="P", name="P")
+    DailySale.objects.bulk_create(
+        DailySale(location=loc, product=prod, date=dt.date(2026, 1, 1) + dt.timedelta(days=i), quantity=Decimal(i))
+        for i in range(50)
+    )
+    try:
+        migrate([("sales", "0007_importjob_job_lifecycle")])
+        with connection.cursor() as cursor:
+            assert not is_partitioned(cursor, TABLE)
+            cursor.execute(f"SELECT count(*), sum(quantity) FROM {TABLE}")
+            assert cursor.fetchone() == (50, Decimal(1225))
+        migrate([("sales", "0008_partition_daily_sales")])
+        with connection.cursor() as cursor:
+            assert is_partitioned(cursor, TABLE) and _month_name(dt.date(2026, 2, 1)) in partitions(cursor, TABLE)
+        assert DailySale.objects.count() == 50
+        DailySale.objects.create(location=loc, product=prod, date=dt.date(2026, 3, 1))  # the id sequence goes on
+    finally:
+        migrate(latest)
