@@ -1,4 +1,5 @@
-"""Monthly range partitions of a fact table on PostgreSQL; a no-op on every other database.
+"""Range partitions of a fact table on PostgreSQL (calendar months of a date, or blocks of an integer key such
+as a run id); a no-op on every other database.
 
 Converting a table is copy-and-swap, both ways (migrations call :func:`convert_to_partitioned` and
 :func:`convert_to_plain`): a new table ``LIKE`` the old one, partitioned by ``RANGE (key)``, one partition per
@@ -11,53 +12,76 @@ becomes ``(id, key)`` (``id`` still comes from the table's identity sequence, so
 constraints must already contain the key (``DailySale``'s (location, product, date) does, so ingest's
 ``ON CONFLICT (location_id, product_id, date)`` keeps working unchanged).
 
-:func:`ensure_monthly_partitions` creates the months ahead (the maintenance command and its schedule), and
-moves rows that landed in the default partition (a history import) into months of their own.
+:func:`ensure_partitions_of` creates the ranges ahead (the maintenance command and its schedule), and moves rows
+that landed in the default partition (a history import) into ranges of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.db import connections, transaction
 
 logger = logging.getLogger("salesforecast")
 
-# table → partition key column, registered by the owning app's AppConfig.ready (e.g. sales: daily sales by date).
-_registry: dict[str, str] = {}
+
+@dataclass(frozen=True)
+class Scheme:
+    """How a table is cut: by calendar month of a date ``key`` (``step`` None), or into blocks of ``step``
+    values of an integer ``key``. ``current_sql`` says where "now" is for the key (today; the newest run id)."""
+
+    key: str
+    step: int | None = None
+    current_sql: str = "SELECT CURRENT_DATE"
+
+    def start(self, value):
+        if self.step is None:
+            return value.replace(day=1)
+        return (int(value) // self.step) * self.step
+
+    def after(self, start):
+        if self.step is None:
+            return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start + self.step
+
+    def name(self, table: str, start) -> str:
+        return f"{table}_p{start:%Y%m}" if self.step is None else f"{table}_p{int(start):010d}"
+
+    def starts(self, first, last, ahead: int) -> list:
+        """Range starts from ``first``'s through ``ahead`` ranges past ``last``'s."""
+        end = self.start(last)
+        for _ in range(max(ahead, 0)):
+            end = self.after(end)
+        found, start = [], self.start(first)
+        while start <= end:
+            found.append(start)
+            start = self.after(start)
+        return found
 
 
-def register_partitioned_table(table: str, key: str) -> None:
-    """Let :func:`ensure_all_partitions` (command and schedule) keep this table's months ahead."""
-    _registry[table] = key
+# table → its scheme, registered by the owning app's AppConfig.ready (sales: daily sales by month).
+_registry: dict[str, Scheme] = {}
 
 
-def registered_tables() -> dict[str, str]:
+def register_partitioned_table(
+    table: str, key: str, *, step: int | None = None, current_sql: str = "SELECT CURRENT_DATE"
+) -> None:
+    """Let :func:`ensure_all_partitions` (command and schedule) keep this table's ranges ahead."""
+    _registry[table] = Scheme(key, step, current_sql)
+
+
+def registered_tables() -> dict[str, Scheme]:
     return dict(_registry)
 
 
-def ensure_all_partitions(months_ahead: int = 3, *, using: str = "default") -> dict[str, list[str]]:
+def ensure_all_partitions(ahead: int = 3, *, using: str = "default") -> dict[str, list[str]]:
     """The maintenance job (``manage.py ensure_partitions``, the nightly schedule): every registered table's
-    partitions through ``months_ahead`` months; returns the partitions created per table."""
-    if months_ahead < 0:
+    partitions through ``ahead`` ranges (months, or blocks of run ids) past now; returns those created."""
+    if ahead < 0:
         raise ValueError("months_ahead: must be 0 or more")
-    return {
-        table: ensure_monthly_partitions(table, key, months_ahead=months_ahead, using=using)
-        for table, key in _registry.items()
-    }
-
-
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def partition_name(table: str, month: dt.date) -> str:
-    return f"{table}_p{month:%Y%m}"
+    return {table: ensure_partitions_of(table, scheme, ahead=ahead, using=using) for table, scheme in _registry.items()}
 
 
 def default_partition_name(table: str) -> str:
@@ -103,15 +127,15 @@ def _indexes(cursor, table: str) -> list[tuple[str, str]]:
     return list(cursor.fetchall())
 
 
-def _swap(cursor, table: str, new: str, key: str | None, months: list[dt.date]) -> None:
+def _swap(cursor, table: str, new: str, scheme: Scheme | None, starts: list) -> None:
     """Copy ``table`` into ``new`` (already created), drop the old, rename, and recreate its keys and indexes."""
     q = cursor.db.ops.quote_name
     constraints, indexes = _constraints(cursor, table), _indexes(cursor, table)
-    if key is not None:
-        for month in months:
+    if scheme is not None:
+        for start in starts:
             cursor.execute(
-                f"CREATE TABLE {q(partition_name(table, month))} PARTITION OF {q(new)} FOR VALUES FROM (%s) TO (%s)",
-                [month, _next_month(month)],
+                f"CREATE TABLE {q(scheme.name(table, start))} PARTITION OF {q(new)} FOR VALUES FROM (%s) TO (%s)",
+                [start, scheme.after(start)],
             )
         cursor.execute(f"CREATE TABLE {q(default_partition_name(table))} PARTITION OF {q(new)} DEFAULT")
     cursor.execute(f"INSERT INTO {q(new)} SELECT * FROM {q(table)}")
@@ -126,31 +150,50 @@ def _swap(cursor, table: str, new: str, key: str | None, months: list[dt.date]) 
         )
     for name, kind, definition in constraints:
         if kind == "p":
-            definition = f"PRIMARY KEY (id, {q(key)})" if key is not None else "PRIMARY KEY (id)"
+            definition = f"PRIMARY KEY (id, {q(scheme.key)})" if scheme is not None else "PRIMARY KEY (id)"
         cursor.execute(f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(name)} {definition}")
     for _name, definition in indexes:
         cursor.execute(definition.replace(" ON ONLY ", " ON ", 1))  # a partitioned parent's own index reads ONLY
 
 
-def convert_to_partitioned(schema_editor, table: str, key: str, *, months_ahead: int = 3) -> None:
-    """Turn a plain table into one partitioned by month of ``key`` (PostgreSQL only; idempotent)."""
+def _span(cursor, table: str, scheme: Scheme):
+    """(first, last) of the key: the oldest stored value, and the newest of the stored ones and "now"."""
+    q = cursor.db.ops.quote_name
+    cursor.execute(f"SELECT MIN({q(scheme.key)}), MAX({q(scheme.key)}) FROM {q(table)}")
+    first, last = cursor.fetchone()
+    cursor.execute(scheme.current_sql)
+    now = cursor.fetchone()[0]
+    now = now if now is not None else (first if first is not None else 0)
+    first = now if first is None else min(first, now)
+    last = now if last is None else max(last, now)
+    return first, last
+
+
+def convert_to_partitioned(
+    schema_editor,
+    table: str,
+    key: str,
+    *,
+    step: int | None = None,
+    current_sql: str = "SELECT CURRENT_DATE",
+    ahead: int = 3,
+) -> None:
+    """Turn a plain table into one partitioned by ranges of ``key`` (PostgreSQL only; idempotent)."""
     connection = schema_editor.connection
     if connection.vendor != "postgresql":
         return
     q = connection.ops.quote_name
+    scheme = Scheme(key, step, current_sql)
     with connection.cursor() as cursor:
         if is_partitioned(cursor, table):
             return
-        cursor.execute(f"SELECT MIN({q(key)}), MAX({q(key)}) FROM {q(table)}")
-        first, last = cursor.fetchone()
-        today = dt.date.today()
-        months = _months(min(first or today, today), max(last or today, today), months_ahead)
+        first, last = _span(cursor, table, scheme)
         new = f"{table}_partitioned"
         cursor.execute(
             f"CREATE TABLE {q(new)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY "
             f"INCLUDING STORAGE) PARTITION BY RANGE ({q(key)})"
         )
-        _swap(cursor, table, new, key, months)
+        _swap(cursor, table, new, scheme, scheme.starts(first, last, ahead))
 
 
 def convert_to_plain(schema_editor, table: str, key: str) -> None:
@@ -170,20 +213,9 @@ def convert_to_plain(schema_editor, table: str, key: str) -> None:
         _swap(cursor, table, new, None, [])
 
 
-def _months(first: dt.date, last: dt.date, months_ahead: int) -> list[dt.date]:
-    end = _month(last)
-    for _ in range(max(months_ahead, 0)):
-        end = _next_month(end)
-    months, month = [], _month(first)
-    while month <= end:
-        months.append(month)
-        month = _next_month(month)
-    return months
-
-
-def ensure_monthly_partitions(table: str, key: str, *, months_ahead: int = 3, using: str = "default") -> list[str]:
-    """Create the partitions of every month from the oldest row through ``months_ahead`` months from now;
-    rows sitting in the default partition move into their month. Returns the partitions created.
+def ensure_partitions_of(table: str, scheme: Scheme, *, ahead: int = 3, using: str = "default") -> list[str]:
+    """Create the partitions of every range from the oldest row through ``ahead`` ranges past now; rows sitting
+    in the default partition move into their range. Returns the partitions created.
 
     Nothing to do (empty list) on a database other than PostgreSQL or for a table that is not partitioned.
     """
@@ -191,29 +223,28 @@ def ensure_monthly_partitions(table: str, key: str, *, months_ahead: int = 3, us
     if connection.vendor != "postgresql":
         return []
     q = connection.ops.quote_name
+    key = q(scheme.key)
     created: list[str] = []
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if not is_partitioned(cursor, table):
             return []
         existing = set(partitions(cursor, table))
         default = default_partition_name(table)
-        cursor.execute(f"SELECT MIN({q(key)}) FROM {q(table)}")
-        first = cursor.fetchone()[0]
-        today = dt.date.today()
-        for month in _months(min(first or today, today), today, months_ahead):
-            name = partition_name(table, month)
+        first, last = _span(cursor, table, scheme)
+        for start in scheme.starts(first, last, ahead):
+            name = scheme.name(table, start)
             if name in existing:
                 continue
-            bounds = [month, _next_month(month)]
+            bounds = [start, scheme.after(start)]
             stranded = False
             if default in existing:
-                cursor.execute(f"SELECT 1 FROM {q(default)} WHERE {q(key)} >= %s AND {q(key)} < %s LIMIT 1", bounds)
+                cursor.execute(f"SELECT 1 FROM {q(default)} WHERE {key} >= %s AND {key} < %s LIMIT 1", bounds)
                 stranded = cursor.fetchone() is not None
             if stranded:
                 # A partition cannot be created over rows the default partition holds: move them first.
                 cursor.execute(f"CREATE TABLE {q(name)} (LIKE {q(table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
                 cursor.execute(
-                    f"WITH moved AS (DELETE FROM {q(default)} WHERE {q(key)} >= %s AND {q(key)} < %s RETURNING *) "
+                    f"WITH moved AS (DELETE FROM {q(default)} WHERE {key} >= %s AND {key} < %s RETURNING *) "
                     f"INSERT INTO {q(name)} SELECT * FROM moved",
                     bounds,
                 )

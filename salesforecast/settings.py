@@ -364,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "SyncStatusEnum": "integrations.choices.SyncStatus",
         "ForecastRunStatusEnum": "forecasting.choices.RunStatus",
         "ForecastRunKindEnum": "forecasting.choices.RunKind",
+        "JobStatusEnum": "core.jobs.JobStatus",
         "OrderStatusEnum": "sales.choices.OrderStatus",
         "ProductKindEnum": "sales.choices.ProductKind",
         "ImportKindEnum": "sales.choices.ImportKind",

@@ -145,3 +145,33 @@ def test_the_migration_goes_back_to_a_plain_table_and_forward_again_with_the_row
         DailySale.objects.create(location=loc, product=prod, date=dt.date(2026, 3, 1))  # the id sequence goes on
     finally:
         migrate(latest)
+
+
+@on_postgres
+def test_forecasts_are_partitioned_by_run_and_a_runs_read_prunes():
+    from forecasting.models import Forecast, ModelRun
+
+    table = Forecast._meta.db_table
+    call_command("ensure_partitions", "--months-ahead", "2")
+    loc, prod = Location.objects.create(name="S", code="S"), Product.objects.create(sku="P", name="P")
+    run = ModelRun.objects.create(status="succeeded")
+    Forecast.objects.bulk_create(
+        Forecast(
+            run=run,
+            location=loc,
+            product=prod,
+            date=dt.date(2026, 1, 1) + dt.timedelta(days=i),
+            yhat=1,
+            p10=0,
+            p50=1,
+            p90=2,
+        )
+        for i in range(5)
+    )
+    block = f"{table}_p{(run.pk // 200) * 200:010d}"
+    with connection.cursor() as cursor:
+        assert is_partitioned(cursor, table) and block in partitions(cursor, table)
+        cursor.execute(f"SELECT count(*) FROM {block}")
+        assert cursor.fetchone()[0] == 5
+    plan = str(Forecast.objects.filter(run_id=run.pk).explain())
+    assert block in plan and default_partition_name(table) not in plan, plan

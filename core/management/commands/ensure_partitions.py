@@ -7,7 +7,10 @@ from core.partitions import ensure_all_partitions
 
 
 class Command(BaseCommand):
-    help = "Create monthly partitions through --months-ahead months from now (and split rows out of the default)."
+    help = (
+        "Create partitions through --months-ahead ranges past now: months of daily sales, blocks of runs of "
+        "forecasts (and move rows out of the default partition)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
