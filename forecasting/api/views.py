@@ -8,6 +8,7 @@ from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -203,6 +204,7 @@ class ForecastScopeViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
     """Location subtree × category subtree a run forecasts on its own; active scopes run side by side nightly."""
 
     action_permissions = {"run": {"POST": ["forecasting.add_modelrun"]}}
+    parser_classes = [JSONParser]  # small JSON bodies; no form uploads to document (or fuzz)
     serializer_class = ForecastScopeSerializer
     search_fields = ["name", "note"]
     ordering_fields = ["id", "name", "active"]
@@ -267,6 +269,7 @@ class ForecastBatchViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixin
 
     queryset = ForecastBatch.objects.all()
     serializer_class = ForecastBatchSerializer
+    parser_classes = [JSONParser]
     ordering_fields = ["id", "created_at", "status"]
 
     @extend_schema(
