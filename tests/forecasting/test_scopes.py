@@ -4,7 +4,7 @@ reason on overlapping ones, and each scope's forecast of record read by planning
 import io
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from core.errors import Conflict
 from forecasting.choices import RunStatus
@@ -218,3 +218,37 @@ def test_admin_form_shows_the_overlap_on_its_field(admin_client, world, scopes):
         "/admin/forecasting/forecastscope/add/", {"name": "Region", "location": world.region.pk, "active": ""}
     )
     assert response.status_code == 302 and ForecastScope.objects.get(name="Region").active is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_claiming_overlapping_scopes_at_once_get_one_run(world):
+    """The overlap check runs under the claim lock: two claims at the same instant cannot both pass it."""
+    import threading
+
+    from django.db import connections
+
+    from forecasting.services.runs import create_run
+
+    store_a = save_scope(name="Store A", location=world.store_a)
+    region = save_scope(name="Region", location=world.region, active=False)
+    for _ in range(5):
+        barrier, outcomes = threading.Barrier(2), []
+
+        def claim(scope, barrier=barrier, outcomes=outcomes):
+            try:
+                barrier.wait()
+                outcomes.append(create_run(forecast_scope=scope, horizon=7).pk)
+            except RunInProgress as exc:
+                outcomes.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=claim, args=(s,)) for s in (store_a, region)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sum(isinstance(o, int) for o in outcomes) == 1, outcomes
+        assert sum(isinstance(o, RunInProgress) for o in outcomes) == 1
+        ModelRun.objects.update(status=RunStatus.SUCCEEDED)
