@@ -23,6 +23,13 @@ def run_backup() -> str:
     return f"backup written: {info.path} ({info.size_bytes / 1e6:.1f} MB)"
 
 
+def ensure_partitions_task(months_ahead: int | None = None) -> dict[str, list[str]]:
+    """Create the coming months' partitions of the partitioned fact tables (PostgreSQL; nothing elsewhere)."""
+    from core.partitions import ensure_all_partitions
+
+    return ensure_all_partitions(settings.PARTITION_MONTHS_AHEAD if months_ahead is None else months_ahead)
+
+
 def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name core.schedules looks for
     """The stale-run sweep every 5 minutes, and the nightly backup at BACKUP_SCHEDULE (UTC cron; empty: none)."""
     specs = [
@@ -30,6 +37,9 @@ def SCHEDULES() -> list[ScheduleSpec]:  # noqa: N802 - the name core.schedules l
         # proposal runs, import jobs, replays): each type's own thresholds and failure hooks apply.
         ScheduleSpec(name="core.sweep_stale_runs", func="core.tasks.sweep_stale_runs_task",
                      schedule_type=Schedule.MINUTES, minutes=5),
+        # Months ahead of the partitioned fact tables (daily sales), well before the month begins.
+        ScheduleSpec(name="core.ensure_partitions", func="core.tasks.ensure_partitions_task",
+                     schedule_type=Schedule.CRON, cron="10 0 * * *"),
     ]
     cron = str(getattr(settings, "BACKUP_SCHEDULE", "") or "").strip()
     if not cron:

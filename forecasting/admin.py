@@ -1,5 +1,6 @@
 """Admin for forecasting: runs you can read at a glance (and retrain), forecasts, accuracy, charts, policies."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -9,10 +10,21 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 
+from core.errors import DomainError
 from forecasting.choices import RunStatus
-from forecasting.models import Forecast, ForecastAccuracyLog, LocationForecastPolicy, ModelRun, SeriesMethod
-from forecasting.services import ForecastingError, accuracy_summary, retrain
-from forecasting.services.queries import latest_run_id, succeeded_runs
+from forecasting.models import (
+    Forecast,
+    ForecastAccuracyLog,
+    ForecastBatch,
+    ForecastScope,
+    LocationForecastPolicy,
+    ModelRun,
+    SeriesMethod,
+)
+from forecasting.services import ForecastingError, accuracy_summary, queue_training_run, retrain
+from forecasting.services.queries import succeeded_runs
+from forecasting.services.records import record_forecasts
+from forecasting.services.scopes import delete_scope, save_scope, validate_scope
 
 STATUS_COLOURS = {
     RunStatus.QUEUED: "#6c757d",
@@ -36,26 +48,27 @@ def _fmt(value) -> str:
 @admin.register(ModelRun)
 class ModelRunAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "kind", "status_badge", "progress_display", "horizon", "series_count", "forecast_window", "wape",
-        "created_by", "created_at", "duration", "chart_link",
+        "id", "kind", "forecast_scope", "status_badge", "progress_display", "horizon", "series_count",
+        "forecast_window", "wape", "created_by", "created_at", "duration", "chart_link",
     ]
-    list_filter = ["status", "kind", "algorithm", "created_at"]
+    list_filter = ["status", "kind", "forecast_scope", "algorithm", "created_at"]
     search_fields = ["=id", "error", "data_fingerprint"]
     date_hierarchy = "created_at"
-    list_select_related = ["created_by"]
+    list_select_related = ["created_by", "forecast_scope"]
     actions = ["retrain_now"]
     readonly_fields = [
         "kind", "algorithm", "status_badge", "stage", "progress_display", "source_run", "horizon", "backtest_folds",
-        "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count", "forecast_start",
-        "forecast_end", "forecast_count", "method_counts_table", "metrics_table", "feature_importance_table",
-        "parameters_table", "seconds", "model_file_link", "model_sha256", "error_display", "task_id",
-        "accuracy_through",
+        "forecast_scope", "batch", "scope", "frequency", "data_start", "data_end", "data_fingerprint", "series_count",
+        "forecast_start", "forecast_end", "forecast_count", "method_counts_table", "metrics_table",
+        "feature_importance_table", "parameters_table", "seconds", "model_file_link", "model_sha256", "error_display",
+        "task_id", "accuracy_through",
         "accuracy_checked_at", "created_by", "created_at", "started_at", "finished_at", "chart_link",
     ]
     fieldsets = [
         (None, {"fields": ["kind", "algorithm", "status_badge", "stage", "progress_display", "error_display",
                            "chart_link"]}),
-        ("Request", {"fields": ["horizon", "backtest_folds", "scope", "source_run", "created_by", "task_id"]}),
+        ("Request", {"fields": ["forecast_scope", "batch", "horizon", "backtest_folds", "scope", "source_run",
+                                "created_by", "task_id"]}),
         ("Data", {"fields": ["frequency", "data_start", "data_end", "series_count", "data_fingerprint"]}),
         ("Forecast", {"fields": ["forecast_start", "forecast_end", "forecast_count", "method_counts_table",
                                  "accuracy_through", "accuracy_checked_at"]}),
@@ -234,6 +247,108 @@ class ModelRunAdmin(admin.ModelAdmin):
                               messages.WARNING)
 
 
+class ForecastScopeForm(forms.ModelForm):
+    """Shows the service's refusals (overlap, duplicate name, nothing restricted) on the field they name."""
+
+    class Meta:
+        model = ForecastScope
+        fields = ["name", "location", "category", "active", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            validate_scope(name=data.get("name", ""), location=data.get("location"), category=data.get("category"),
+                           active=data.get("active", False), instance=self.instance if self.instance.pk else None)
+        except DomainError as exc:
+            field = exc.field if exc.field in self.fields else None
+            message = exc.message.split(": ", 1)[1] if field and exc.message.startswith(f"{field}: ") else exc.message
+            self.add_error(field, message)
+        return data
+
+
+@admin.register(ForecastScope)
+class ForecastScopeAdmin(admin.ModelAdmin):
+    """Units of forecasting work; active scopes must be disjoint (the nightly job runs them side by side)."""
+
+    form = ForecastScopeForm
+    list_display = ["name", "location", "category", "active", "record_run", "note"]
+    list_filter = ["active"]
+    search_fields = ["name", "note", "location__code", "category__code"]
+    raw_id_fields = ["location"]
+    list_select_related = ["location", "category"]
+    actions = ["run_now"]
+
+    @admin.display(description="forecast of record")
+    def record_run(self, scope: ForecastScope) -> str:
+        run = succeeded_runs().filter(forecast_scope=scope).first()
+        if run is None:
+            return "—"
+        url = reverse("admin:forecasting_modelrun_change", args=[run.pk])
+        return format_html('<a href="{}">run #{}</a> ({})', url, run.pk, run.finished_at)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = save_scope(name=data["name"], location=data.get("location"), category=data.get("category"),
+                           active=data.get("active", False), note=data.get("note", ""),
+                           instance=obj if change else None)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        try:
+            delete_scope(obj)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for scope in queryset:
+            self.delete_model(request, scope)
+
+    @admin.action(description="Train and forecast the selected scopes now", permissions=["add_run"])
+    def run_now(self, request, queryset):
+        for scope in queryset:
+            try:
+                run = queue_training_run(forecast_scope=scope, user=request.user)
+            except ForecastingError as exc:
+                self.message_user(request, f"{scope.name}: not started — {exc}", messages.ERROR)
+                continue
+            self.message_user(request, f"{scope.name}: run #{run.pk} queued.", messages.SUCCESS)
+
+    def has_add_run_permission(self, request) -> bool:
+        return request.user.has_perm("forecasting.add_modelrun")
+
+
+@admin.register(ForecastBatch)
+class ForecastBatchAdmin(admin.ModelAdmin):
+    """The nightly fan-out: which scopes ran, which failed and why, at a glance."""
+
+    list_display = ["id", "status", "stage", "trigger", "scopes_total", "scopes_succeeded", "scopes_failed",
+                    "created_at", "finished_at"]
+    list_filter = ["status", "trigger", "created_at"]
+    readonly_fields = ["status", "stage", "trigger", "horizon", "scopes_total", "scopes_succeeded", "scopes_failed",
+                       "outcome_table", "error", "task_id", "created_by", "created_at", "started_at", "finished_at",
+                       "heartbeat_at"]
+    exclude = ["outcome", "progress_done", "progress_total"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # started by the schedule, `train_forecast --all-scopes` or the API
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="scopes")
+    def outcome_table(self, batch: ForecastBatch) -> str:
+        if not batch.outcome:
+            return "—"
+        return format_html_join(
+            format_html("<br>"), "{}: {} {} {}",
+            ((name, f"run #{o['run']}" if o.get("run") else "no run", o.get("status", ""),
+              (o.get("error") or "").splitlines()[0][:200] if o.get("error") else "")
+             for name, o in sorted(batch.outcome.items())),
+        )
+
+
 @admin.register(Forecast)
 class ForecastAdmin(admin.ModelAdmin):
     list_display = ["run", "location", "product", "date", "yhat", "p10", "p50", "p90", "chart_link"]
@@ -266,9 +381,9 @@ class ForecastAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         runs = list(succeeded_runs()[:30])
-        run_id = request.GET.get("run") or latest_run_id()
-        run_id = int(run_id) if str(run_id or "").isdigit() else None
-        series = Forecast.objects.filter(run_id=run_id) if run_id else Forecast.objects.none()
+        # Without a chosen run, the pickers and the chart read each series' forecast of record.
+        run_id = _int(request.GET.get("run"))
+        series = Forecast.objects.filter(run_id=run_id) if run_id else record_forecasts()
         locations = list(
             series.values_list("location_id", "location__code", "location__name").distinct().order_by("location__code")
         )

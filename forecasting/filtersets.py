@@ -34,7 +34,7 @@ class SeriesFilterSet(django_filters.FilterSet):
 
 class ForecastFilterSet(SeriesFilterSet):
     run = django_filters.CharFilter(
-        method="filter_run", label="Run id, or 'latest' (the default: the newest succeeded run with matches)"
+        method="filter_run", label="Run id, or 'latest' (the default: each series' forecast of record)"
     )
 
     class Meta:
@@ -53,12 +53,31 @@ class ForecastFilterSet(SeriesFilterSet):
         return queryset.filter(run_id=int(value))
 
 
+def _filter_forecast_scope(queryset: QuerySet, prefix: str, value: str) -> QuerySet:
+    from forecasting.services.errors import InvalidParameter
+    from forecasting.services.scopes import resolve_scope_unit
+
+    try:
+        unit = resolve_scope_unit(value)
+    except InvalidParameter as exc:
+        raise ValidationError({"forecast_scope": [exc.message]}) from None
+    if unit is None:
+        return queryset.filter(**{f"{prefix}forecast_scope__isnull": True})
+    return queryset.filter(**{f"{prefix}forecast_scope": unit})
+
+
 class AccuracyFilterSet(SeriesFilterSet):
     run = django_filters.ModelChoiceFilter(queryset=ModelRun.objects.all(), label="Run id")
+    forecast_scope = django_filters.CharFilter(
+        method="filter_forecast_scope", label="Runs of this forecast scope (name or id; 'everything' = no scope)"
+    )
 
     class Meta:
         model = ForecastAccuracyLog
-        fields = ["run", "location", "product", "sku", "category", "date"]
+        fields = ["run", "forecast_scope", "location", "product", "sku", "category", "date"]
+
+    def filter_forecast_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _filter_forecast_scope(queryset, "run__", value)
 
 
 class ModelRunFilterSet(django_filters.FilterSet):
@@ -66,10 +85,16 @@ class ModelRunFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=RunKind.choices)
     created = django_filters.DateFromToRangeFilter(field_name="created_at", label="Created (created_after/_before)")
     has_forecasts = django_filters.BooleanFilter(method="filter_has_forecasts", label="Has forecasts")
+    forecast_scope = django_filters.CharFilter(
+        method="filter_forecast_scope", label="Forecast scope (name or id; 'everything' = runs without a scope)"
+    )
 
     class Meta:
         model = ModelRun
-        fields = ["status", "kind", "algorithm", "created", "has_forecasts"]
+        fields = ["status", "kind", "algorithm", "created", "has_forecasts", "forecast_scope"]
+
+    def filter_forecast_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _filter_forecast_scope(queryset, "", value)
 
     def filter_has_forecasts(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.filter(forecast_count__gt=0) if value else queryset.filter(Q(forecast_count=0))

@@ -5,7 +5,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import cached_property
 
-from core.jobs import JobRun
+from core.jobs import ACTIVE_STATUSES, JobRun, one_active_per
 from forecasting.choices import Algorithm, MissingDayPolicy, RunKind, RunStatus
 
 
@@ -35,6 +35,71 @@ _artifact_storage = ArtifactStorage()
 def artifacts_storage() -> ArtifactStorage:
     """The storage of trained models (a callable, so migrations do not freeze a path)."""
     return _artifact_storage
+
+
+class ForecastScope(models.Model):
+    """A unit of forecasting work: a location subtree × a product-category subtree (either empty = all).
+
+    Runs on disjoint scopes train at once on different workers; each scope's newest succeeded run is its
+    forecast of record. Configured in the admin or the API; every change goes through
+    ``forecasting.services.scopes`` (which refuses two active scopes that overlap).
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    location = models.ForeignKey(
+        "branches.Location", null=True, blank=True, on_delete=models.PROTECT, related_name="forecast_scopes",
+        help_text="Root of the location subtree (empty = every location).",
+    )
+    category = models.ForeignKey(
+        "sales.ProductCategory", null=True, blank=True, on_delete=models.PROTECT, related_name="forecast_scopes",
+        help_text="Root of the product-category subtree (empty = every product).",
+    )
+    active = models.BooleanField(default=True, help_text="Active scopes are forecast by the nightly job.")
+    note = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "forecast scope"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ForecastBatch(JobRun):
+    """The nightly forecast fanned out: one run per active scope, queued as one django-q2 group.
+
+    Rolls up its runs: progress is scopes finished of scopes queued; it ends ``succeeded`` when every scope
+    succeeded, ``partial`` when some failed (the error names them) and ``failed`` when all did. One failing
+    scope never stops the others, and never touches their forecasts of record.
+    """
+
+    trigger = models.CharField(max_length=20, default="schedule", help_text="schedule, command, api or admin.")
+    horizon = models.PositiveIntegerField(default=28)
+    scopes_total = models.PositiveIntegerField(default=0)
+    scopes_succeeded = models.PositiveIntegerField(default=0)
+    scopes_failed = models.PositiveIntegerField(default=0)
+    outcome = models.JSONField(
+        default=dict, blank=True, help_text="Per scope: run id, status and error (scope name → details)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "forecast batch"
+        verbose_name_plural = "forecast batches"
+        constraints = [one_active_per(name="forecastbatch_one_active")]
+
+    @property
+    def group(self) -> str:
+        """The django-q2 group its tasks are queued in."""
+        return f"forecast-batch-{self.pk}"
+
+    def __str__(self) -> str:
+        return f"Forecast batch #{self.pk} ({self.status})"
 
 
 class ModelRun(JobRun):
@@ -85,9 +150,32 @@ class ModelRun(JobRun):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # ``scope`` (above) holds the filters the history was read with; this is the configured unit of work the
+    # run belongs to (empty = "everything", as before scopes existed). Named apart so the filters keep their name.
+    forecast_scope = models.ForeignKey(
+        ForecastScope, null=True, blank=True, on_delete=models.PROTECT, related_name="runs",
+        help_text="The configured scope this run forecasts (empty = everything).",
+    )
+    batch = models.ForeignKey(
+        ForecastBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs",
+        help_text="The nightly fan-out this run was part of.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # One queued or running run per scope, and one for "everything"; overlapping scopes are checked
+            # by the service under a lock (a containment test the database cannot express).
+            models.UniqueConstraint(
+                fields=["forecast_scope"], condition=models.Q(status__in=ACTIVE_STATUSES),
+                name="modelrun_one_active_per_scope",
+            ),
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(status__in=ACTIVE_STATUSES, forecast_scope__isnull=True),
+                name="modelrun_one_active_everything",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Run #{self.pk} {self.algorithm} ({self.status})"

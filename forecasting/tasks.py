@@ -11,6 +11,8 @@ from core.jobs import interruptible
 from core.schedules import ScheduleSpec
 from forecasting.models import ModelRun
 from forecasting.services import train_and_forecast, update_accuracy
+from forecasting.services.fanout import run_member, start_batch
+from forecasting.services.retention import prune_forecast_runs
 
 NIGHTLY_HORIZON = 28
 
@@ -28,13 +30,25 @@ SCHEDULES: list[ScheduleSpec] = [
         cron="30 3 * * *",
         kwargs={"horizon": NIGHTLY_HORIZON},
     ),
+    ScheduleSpec(
+        name="forecasting-retention",
+        func="forecasting.tasks.prune_old_forecast_runs",
+        schedule_type=Schedule.CRON,
+        cron="45 4 * * *",
+    ),
 ]
 
 
-@interruptible
 def nightly_train_and_forecast(horizon: int = NIGHTLY_HORIZON) -> int:
-    """Retrain on all history and forecast; returns the run id (a failure is recorded on the run)."""
-    return train_and_forecast(horizon=horizon).pk
+    """Fan the nightly retrain-and-forecast out over the active forecast scopes (one task per scope in one
+    django-q2 group); returns the batch id. Each scope's failure is recorded on its run and the batch."""
+    return start_batch(horizon=horizon, trigger="schedule").pk
+
+
+@interruptible
+def run_batch_member(run_id: int) -> int:
+    """One scope of a nightly batch: train, forecast, roll up into the batch; returns the run id."""
+    return run_member(run_id)
 
 
 @interruptible
@@ -46,3 +60,8 @@ def run_training(run_id: int) -> int:
 def update_forecast_accuracy() -> int:
     """Score forecasts against newly arrived actuals; returns the rows written."""
     return update_accuracy()
+
+
+def prune_old_forecast_runs() -> str:
+    """Delete runs older than FORECAST_RUN_RETENTION_DAYS, keeping each scope's forecast of record."""
+    return str(prune_forecast_runs())

@@ -75,7 +75,16 @@ def _sync_every_account(progress: Progress | None, mode: str) -> list[Any]:
 
 def _forecast_step(progress: Progress | None, mode: str) -> StepResult:
     from forecasting.services import train_and_forecast, update_accuracy
+    from forecasting.services.fanout import batch_scopes, start_batch
 
+    if batch_scopes() != [None]:  # forecast scopes are configured: each scope's record is refreshed
+        batch = start_batch(trigger="main_job", inline=True)
+        logged = update_accuracy(progress=progress)
+        ok = batch.status == "succeeded"
+        summary = f"batch #{batch.pk} {batch.status}: {batch.scopes_succeeded} of {batch.scopes_total} scopes"
+        if not ok:
+            summary += f" — {batch.error}"
+        return StepResult("forecast", ok, summary, 0.0, {"batch_id": batch.pk, "accuracy_points": logged})
     run = train_and_forecast(progress=progress)
     logged = update_accuracy(progress=progress)
     ok = run.status == "succeeded"

@@ -177,6 +177,11 @@ BACKUP_ROOT = Path(env.str("BACKUP_ROOT", default=str(BASE_DIR / "backups")))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
 # When the nightly backup runs (UTC cron, a django-q2 schedule); empty: no scheduled backup.
 BACKUP_SCHEDULE = env.str("BACKUP_SCHEDULE", default="30 1 * * *")
+# Partitioned fact tables (PostgreSQL): months ahead kept ready by `manage.py ensure_partitions` and its schedule.
+PARTITION_MONTHS_AHEAD = env.int("PARTITION_MONTHS_AHEAD", default=3)
+# Forecast runs older than this many days are deleted (`manage.py prune_forecast_runs`, nightly), except each
+# scope's forecast of record and the models it reuses; 0 keeps every run.
+FORECAST_RUN_RETENTION_DAYS = env.int("FORECAST_RUN_RETENTION_DAYS", default=90)
 # Uploaded import files waiting for a background job.
 IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "var" / "imports")))
 # Import files (validate and upload, API, admin, CLI): over the inline size a file is validated or imported by a
@@ -363,6 +368,7 @@ SPECTACULAR_SETTINGS = {
         "SyncStatusEnum": "integrations.choices.SyncStatus",
         "ForecastRunStatusEnum": "forecasting.choices.RunStatus",
         "ForecastRunKindEnum": "forecasting.choices.RunKind",
+        "JobStatusEnum": "core.jobs.JobStatus",
         "OrderStatusEnum": "sales.choices.OrderStatus",
         "ProductKindEnum": "sales.choices.ProductKind",
         "ImportKindEnum": "sales.choices.ImportKind",

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from forecasting.choices import AccuracyGroupBy
-from forecasting.models import Forecast, ModelRun, SeriesMethod
+from forecasting.models import Forecast, ForecastBatch, ForecastScope, ModelRun, SeriesMethod
 from forecasting.services.runs import MAX_BACKTEST_FOLDS, MAX_HORIZON
 
 
@@ -17,9 +17,9 @@ class ModelRunListSerializer(serializers.ModelSerializer):
         model = ModelRun
         fields = [
             "id", "kind", "algorithm", "status", "stage", "progress", "progress_done", "progress_total", "horizon",
-            "backtest_folds", "scope", "frequency", "data_start", "data_end", "series_count", "forecast_start",
-            "forecast_end", "forecast_count", "wape", "source_run", "error", "created_by", "created_at", "started_at",
-            "finished_at",
+            "backtest_folds", "scope", "forecast_scope", "batch", "frequency", "data_start", "data_end", "series_count",
+            "forecast_start", "forecast_end", "forecast_count", "wape", "source_run", "error", "created_by",
+            "created_at", "started_at", "finished_at",
         ]
         read_only_fields = fields
 
@@ -84,6 +84,9 @@ class ModelRunCreateSerializer(serializers.Serializer):
                                      help_text="Category ids; each includes its sub-categories.")
     parameters = serializers.DictField(required=False, default=dict,
                                        help_text="Engine overrides, e.g. {\"num_leaves\": 31}.")
+    forecast_scope = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="A configured forecast scope (name or id); then leave "
+                                                     "location, product and category empty.")
 
 
 class ForecastSerializer(serializers.ModelSerializer):
@@ -166,3 +169,49 @@ class ChartSerializer(serializers.Serializer):
     forecast = ChartForecastPointSerializer(many=True)
     actuals = ChartPointSerializer(many=True)
 
+
+
+class ForecastScopeSerializer(serializers.ModelSerializer):
+    """A forecast scope: location subtree root × category subtree root (null = all), and its forecast of record."""
+
+    location_code = serializers.CharField(source="location.code", read_only=True, allow_null=True, default=None)
+    category_code = serializers.CharField(source="category.code", read_only=True, allow_null=True, default=None)
+    record_run = serializers.SerializerMethodField(help_text="Its forecast of record: the newest succeeded run.")
+    active_run = serializers.SerializerMethodField(help_text="Its queued or running run, if any.")
+
+    class Meta:
+        model = ForecastScope
+        fields = ["id", "name", "location", "location_code", "category", "category_code", "active", "note",
+                  "record_run", "active_run", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        # Uniqueness and overlap are the service's checks (400 naming the field), not the serializer's.
+        extra_kwargs = {"name": {"validators": []}}
+
+    def get_record_run(self, scope: ForecastScope) -> int | None:
+        return getattr(scope, "record", None)
+
+    def get_active_run(self, scope: ForecastScope) -> int | None:
+        return getattr(scope, "active_run_id", None)
+
+
+class ScopeRunSerializer(serializers.Serializer):
+    """How to run a scope now (the scope itself decides what is read)."""
+
+    horizon = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON, default=28)
+    backtest_folds = serializers.IntegerField(min_value=0, max_value=MAX_BACKTEST_FOLDS, default=0)
+    parameters = serializers.DictField(required=False, default=dict)
+
+
+class ForecastBatchSerializer(serializers.ModelSerializer):
+    """A nightly fan-out: one run per scope, rolled up (``outcome``: scope name → run, status, error)."""
+
+    class Meta:
+        model = ForecastBatch
+        fields = ["id", "status", "stage", "trigger", "horizon", "scopes_total", "scopes_succeeded", "scopes_failed",
+                  "progress_done", "progress_total", "outcome", "error", "task_id", "created_at", "started_at",
+                  "finished_at"]
+        read_only_fields = fields
+
+
+class ForecastBatchCreateSerializer(serializers.Serializer):
+    horizon = serializers.IntegerField(min_value=1, max_value=MAX_HORIZON, default=28)

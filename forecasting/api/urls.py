@@ -8,6 +8,8 @@ app_name = "forecasting"
 router = SimpleRouter()
 router.register("forecasting/runs", views.ModelRunViewSet, basename="modelrun")
 router.register("forecasting/forecasts", views.ForecastViewSet, basename="forecast")
+router.register("forecasting/scopes", views.ForecastScopeViewSet, basename="forecastscope")
+router.register("forecasting/batches", views.ForecastBatchViewSet, basename="forecastbatch")
 
 urlpatterns = [
     path("forecasting/accuracy/", views.AccuracyView.as_view(), name="accuracy"),

@@ -1,5 +1,6 @@
 """Forecasting API: runs (list, detail, start one), forecasts, accuracy aggregates, and the chart."""
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -8,32 +9,41 @@ from rest_framework import mixins, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.filters import StrictDjangoFilterBackend
+from core.api.permissions import ActionPermissionMixin
 from core.api.renderers import PNGRenderer
 from core.api.serializers import DetailSerializer
+from core.jobs import ACTIVE_STATUSES
 from forecasting.api.serializers import (
     AccuracyGroupSerializer,
     AccuracyQuerySerializer,
     ChartQuerySerializer,
     ChartSerializer,
+    ForecastBatchCreateSerializer,
+    ForecastBatchSerializer,
+    ForecastScopeSerializer,
     ForecastSerializer,
     ModelRunCreateSerializer,
     ModelRunListSerializer,
     ModelRunSerializer,
+    ScopeRunSerializer,
     SeriesMethodSerializer,
 )
 from forecasting.filtersets import AccuracyFilterSet, ForecastFilterSet, ModelRunFilterSet
-from forecasting.models import Forecast, ForecastAccuracyLog, ModelRun
+from forecasting.models import Forecast, ForecastAccuracyLog, ForecastBatch, ForecastScope, ModelRun
 from forecasting.services import (
     accuracy_summary,
     chart_data,
     queue_training_run,
     render_chart_png,
 )
-from forecasting.services.queries import latest_run_id
+from forecasting.services.fanout import start_batch
+from forecasting.services.records import record_forecasts, succeeded_runs
+from forecasting.services.scopes import delete_scope, resolve_scope_unit, save_scope
 
 
 @extend_schema_view(
@@ -71,6 +81,7 @@ class ModelRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         params.is_valid(raise_exception=True)
         data = params.validated_data
         run = queue_training_run(
+            forecast_scope=resolve_scope_unit(data.get("forecast_scope")),
             horizon=data["horizon"],
             backtest_folds=data["backtest_folds"],
             scope={k: data[k] for k in ("location", "product", "category") if data.get(k)},
@@ -97,12 +108,12 @@ class ModelRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Forecast points (latest succeeded run unless run= is given)", tags=["forecasting"]),
+    list=extend_schema(summary="Forecast points (the forecast of record unless run= is given)", tags=["forecasting"]),
     retrieve=extend_schema(summary="One forecast point", tags=["forecasting"]),
 )
 class ForecastViewSet(viewsets.ReadOnlyModelViewSet):
-    """Forecasts per location × product × date with p10/p50/p90. Without ``run``, the newest succeeded run
-    that has forecasts matching the other filters."""
+    """Forecasts per location × product × date with p10/p50/p90. Without ``run`` (or ``run=latest``), the
+    forecast of record: each series from the newest succeeded run of the forecast scope covering it."""
 
     queryset = Forecast.objects.select_related("location", "product").order_by("location_id", "product_id", "date")
     serializer_class = ForecastSerializer
@@ -113,8 +124,7 @@ class ForecastViewSet(viewsets.ReadOnlyModelViewSet):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.action == "list" and self.request.query_params.get("run", "latest").lower() == "latest":
-            run_id = latest_run_id(queryset)
-            queryset = queryset.filter(run_id=run_id) if run_id else queryset.none()
+            queryset = record_forecasts(queryset)  # each series from its scope's forecast of record
         return queryset
 
 
@@ -181,3 +191,97 @@ class ChartView(APIView):
             return Response(render_chart_png(data), content_type="image/png",
                             headers={"Cache-Control": "private, max-age=300"})
         return Response(data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Forecast scopes (units of work) with their forecast of record", tags=["forecasting"]),
+    retrieve=extend_schema(summary="One forecast scope", tags=["forecasting"]),
+    create=extend_schema(summary="Add a scope (400 when it overlaps an active scope)", tags=["forecasting"]),
+    update=extend_schema(summary="Change a scope", tags=["forecasting"]),
+    partial_update=extend_schema(summary="Change part of a scope", tags=["forecasting"]),
+    destroy=extend_schema(summary="Delete a scope that never ran (409 otherwise: deactivate it)", tags=["forecasting"]),
+)
+class ForecastScopeViewSet(ActionPermissionMixin, viewsets.ModelViewSet):
+    """Location subtree × category subtree a run forecasts on its own; active scopes run side by side nightly."""
+
+    action_permissions = {"run": {"POST": ["forecasting.add_modelrun"]}}
+    parser_classes = [JSONParser]  # small JSON bodies; no form uploads to document (or fuzz)
+    serializer_class = ForecastScopeSerializer
+    search_fields = ["name", "note"]
+    ordering_fields = ["id", "name", "active"]
+
+    def get_queryset(self):
+        record = succeeded_runs().filter(forecast_scope=OuterRef("pk")).values("pk")[:1]
+        active = ModelRun.objects.filter(forecast_scope=OuterRef("pk"), status__in=ACTIVE_STATUSES).values("pk")[:1]
+        return ForecastScope.objects.select_related("location", "category").annotate(
+            record=Subquery(record), active_run_id=Subquery(active)
+        ).order_by("name")
+
+    def _save(self, serializer, instance=None):
+        data = {**({} if instance is None else {
+            "name": instance.name, "location": instance.location, "category": instance.category,
+            "active": instance.active, "note": instance.note}), **serializer.validated_data}
+        return save_scope(
+            name=data.get("name", ""), location=data.get("location"), category=data.get("category"),
+            active=data.get("active", True), note=data.get("note", ""), instance=instance,
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        scope = self._save(serializer)
+        return Response(self.get_serializer(self.get_queryset().get(pk=scope.pk)).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        self._save(serializer, instance)
+        return Response(self.get_serializer(self.get_queryset().get(pk=instance.pk)).data)
+
+    def perform_destroy(self, instance):
+        delete_scope(instance)
+
+    @extend_schema(
+        summary="Train and forecast this scope now (202; 409 naming the overlapping run when one is active)",
+        tags=["forecasting"], request=ScopeRunSerializer,
+        responses={202: ModelRunSerializer, 409: DetailSerializer, 422: DetailSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="run")
+    def run(self, request, pk=None):
+        scope = self.get_object()
+        params = ScopeRunSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        run = queue_training_run(forecast_scope=scope, horizon=data["horizon"],
+                                 backtest_folds=data["backtest_folds"], parameters=data.get("parameters") or None,
+                                 user=request.user)
+        location = reverse("forecasting:modelrun-detail", args=[run.pk])
+        return Response(ModelRunSerializer(run).data, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Nightly forecast batches (one run per scope), newest first", tags=["forecasting"]),
+    retrieve=extend_schema(summary="One batch with each scope's run, status and error", tags=["forecasting"]),
+)
+class ForecastBatchViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """The nightly fan-out over the forecast scopes; ``POST`` starts one now (what the schedule does)."""
+
+    queryset = ForecastBatch.objects.all()
+    serializer_class = ForecastBatchSerializer
+    parser_classes = [JSONParser]
+    ordering_fields = ["id", "created_at", "status"]
+
+    @extend_schema(
+        summary="Start a batch now: every active scope queued as one django-q2 group (202)",
+        tags=["forecasting"], request=ForecastBatchCreateSerializer,
+        responses={202: ForecastBatchSerializer, 409: DetailSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        params = ForecastBatchCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        batch = start_batch(horizon=params.validated_data["horizon"], trigger="api", user=request.user)
+        location = reverse("forecasting:forecastbatch-detail", args=[batch.pk])
+        return Response(ForecastBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": location})

@@ -18,7 +18,8 @@ from forecasting.choices import MissingDayPolicy
 from forecasting.models import Forecast, ModelRun, SeriesMethod
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.policies import missing_day_policies
-from forecasting.services.queries import latest_run_id, resolve_run
+from forecasting.services.queries import resolve_run
+from forecasting.services.records import forecast_of_record_for
 from sales.models import DailySale, Product
 
 DEFAULT_HISTORY_DAYS = 84
@@ -73,8 +74,8 @@ def chart_data(
 ) -> dict:
     """Series for one location × product: ``history``, ``forecast`` (yhat, p10, p50, p90), ``actuals``.
 
-    Without ``run``, the newest succeeded run that forecast this pair. ``actuals`` are the sales of the
-    forecast days that have arrived (through the location's last loaded sales day).
+    Without ``run``, the pair's forecast of record (its covering scope's newest succeeded run). ``actuals``
+    are the sales of the forecast days that have arrived (through the location's last loaded sales day).
     """
     location = location if isinstance(location, Location) else _get(Location, location, "location")
     product = product if isinstance(product, Product) else _get(Product, product, "product")
@@ -87,8 +88,7 @@ def chart_data(
     if isinstance(run, ModelRun):
         run_obj = run
     elif run is None or run == "":
-        pk = latest_run_id(pair)
-        run_obj = ModelRun.objects.filter(pk=pk).first() if pk else None
+        run_obj = forecast_of_record_for(location.pk, product.pk)
     else:
         run_obj = resolve_run(run)
     forecasts = (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from forecasting.models import ModelRun
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.queries import forecasts_of
+from forecasting.services.records import record_forecasts
 from forecasting.services.scope import ForecastScope
 from sales.services.exports import xlsx_text
 
@@ -30,7 +31,7 @@ def formula_safe(value: str) -> str:
 
 
 def export_forecasts(
-    run: ModelRun,
+    run: ModelRun | None,
     out: BinaryIO | TextIO,
     *,
     fmt: str = "csv",
@@ -41,6 +42,8 @@ def export_forecasts(
 ) -> int:
     """Write the run's forecasts (location code, SKU, date, yhat, p10, p50, p90) to ``out``; returns rows.
 
+    ``run`` None exports the forecast of record (each series from its covering scope's newest run).
+
     ``out`` is a binary stream (a file opened "wb"); CSV may also go to a text stream (stdout).
     Rows stream from the database in chunks, so a large run never sits in memory. Text cells that a
     spreadsheet would run as a formula are neutralised (CSV: ``'`` prefix; XLSX: stored as text).
@@ -50,7 +53,7 @@ def export_forecasts(
                                    "fmt": fmt,
                                    "EXPORT_FORMATS": list(EXPORT_FORMATS),
                                }, field="format")
-    qs = forecasts_of(run)
+    qs = forecasts_of(run) if run is not None else record_forecasts()
     if scope is not None and not scope.is_everything:
         qs = qs.filter(scope.series_q())
     if date_from is not None:

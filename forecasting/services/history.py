@@ -40,6 +40,7 @@ from sales.models import DailySale, DemandDriver, Product
 
 EPOCH = dt.date(1970, 1, 1)
 FETCH_CHUNK = 50_000
+COPY_CHUNK_BYTES = 8 << 20  # PostgreSQL: CSV bytes parsed at a time (~250k sales rows)
 DRIVER_COLUMNS = ("promo", "is_open", "holiday", "price", "advertised", "promo2")
 # Value used for a driver the stored model needs but the data does not mention (engine defaults).
 NEUTRAL_DRIVER_VALUE = {"promo": 0.0, "is_open": 1.0, "holiday": 0.0, "advertised": 0.0, "promo2": 0.0}
@@ -93,18 +94,30 @@ def fetch_columns(queryset: QuerySet, dtypes: Sequence[np.dtype]) -> list[np.nda
 
 
 def _fetch_columns_copy(connection, sql: str, params: Sequence, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
-    buffer = io.BytesIO()
+    """COPY's CSV parsed a few megabytes at a time into typed arrays: memory holds the arrays and one chunk,
+    never the whole CSV text or a DataFrame of the whole table (a scope of millions of rows stays flat)."""
+    parts: list[list[np.ndarray]] = [[] for _ in dtypes]
+    names, types = list(range(len(dtypes))), dict(enumerate(dtypes))
+
+    def parse(data: bytes) -> None:
+        # Integer columns never hold NULL here (ids, day numbers); nullable ones are read as floats.
+        frame = pd.read_csv(io.BytesIO(data), header=None, names=names, dtype=types, engine="c", na_filter=True)
+        for i in names:
+            parts[i].append(frame[i].to_numpy())
+
+    pending = bytearray()
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for block in copy:
-                buffer.write(block)
-    if not buffer.tell():
-        return [np.empty(0, dtype=d) for d in dtypes]
-    buffer.seek(0)
-    # Integer columns never hold NULL here (ids, day numbers); nullable ones are read as floats.
-    frame = pd.read_csv(buffer, header=None, names=list(range(len(dtypes))), dtype=dict(enumerate(dtypes)),
-                        engine="c", na_filter=True)
-    return [frame[i].to_numpy() for i in range(len(dtypes))]
+                pending += block
+                if len(pending) >= COPY_CHUNK_BYTES:
+                    cut = pending.rfind(b"\n") + 1  # whole lines only; the rest waits for the next block
+                    if cut:
+                        parse(bytes(pending[:cut]))
+                        del pending[:cut]
+    if pending:
+        parse(bytes(pending))
+    return [np.concatenate(p) if p else np.empty(0, dtype=d) for p, d in zip(parts, dtypes, strict=True)]
 
 
 @dataclass

@@ -21,15 +21,17 @@ from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.jobs import RunProgress, enqueue_after_commit, register_stale_sweep, sweep_stale_runs, worker_time_limit
+from core.jobs import RunProgress, enqueue_after_commit, sweep_stale_runs, worker_time_limit
 from forecasting import engine
 from forecasting.choices import Algorithm, RunKind, RunStatus
 from forecasting.models import Forecast, ModelRun, SeriesMethod
+from forecasting.models import ForecastScope as ScopeUnit
 from forecasting.services.artifacts import delete_model_file, load_model_bytes, store_model
-from forecasting.services.errors import ForecastingError, InvalidParameter, NoHistory, RunInProgress
+from forecasting.services.errors import ForecastingError, InvalidParameter, NoHistory
 from forecasting.services.events import emit_run_finished
 from forecasting.services.history import History, load_history
 from forecasting.services.scope import ForecastScope, as_scope
+from forecasting.services.scopes import claim_run, conflicting_run, filters_of, refusal
 from sales.models import DailySale
 
 logger = logging.getLogger("forecasting")
@@ -243,6 +245,19 @@ def _finish(run: ModelRun, forecasts: pd.DataFrame, progress: Progress, seconds:
 # -- entry points ------------------------------------------------------------------------------------------
 
 
+def _filters_for(unit: ScopeUnit | None, scope: ForecastScope | Mapping | None) -> ForecastScope:
+    """A run on a configured scope reads exactly that scope (its forecasts are then its record)."""
+    filters = as_scope(scope)
+    if unit is None:
+        return filters
+    if not filters.is_everything and filters != filters_of(unit):
+        raise InvalidParameter(
+            f"scope: a run on forecast scope {unit.name!r} reads that scope; leave location, product and category "
+            "empty", field="scope",
+        )
+    return filters_of(unit)
+
+
 def create_run(
     *,
     horizon: int = 28,
@@ -252,17 +267,21 @@ def create_run(
     user=None,
     kind: str = RunKind.TRAIN,
     status: str = RunStatus.QUEUED,
+    forecast_scope: ScopeUnit | None = None,
+    batch=None,
 ) -> ModelRun:
-    """Validate a request and record it as a run (not started)."""
-    return ModelRun.objects.create(
+    """Validate a request and record it as a run (not started); 409 while an overlapping run is active."""
+    return claim_run(
+        forecast_scope,
         kind=kind,
         algorithm=Algorithm.LIGHTGBM,
         status=status,
         horizon=validate_horizon(horizon),
         backtest_folds=validate_folds(backtest_folds),
-        scope=as_scope(scope).to_json(),
+        scope=_filters_for(forecast_scope, scope).to_json(),
         parameters=engine_overrides(parameters),
         created_by=user if getattr(user, "is_authenticated", False) else None,
+        **({"batch": batch} if batch is not None else {}),
     )
 
 
@@ -282,14 +301,6 @@ def stale_run_message(run: ModelRun) -> str:
             "limit: killed, out of memory or restarted). Start the run again.")
 
 
-def register_sweep() -> None:
-    """Forecast runs in the one stale-run sweep (core.tasks.sweep_stale_runs); called from AppConfig.ready.
-
-    django-q2 stops any job at its time limit, so a run with no sign of life for longer than that limit cannot
-    still be alive."""
-    register_stale_sweep(ModelRun, stale_after=worker_time_limit(), message=stale_run_message)
-
-
 def mark_stale_runs(now=None) -> int:
     """Fail runs left queued/running by a worker that died (killed, OOM, host restart)."""
     count = sweep_stale_runs(now, models=[ModelRun]).get(ModelRun._meta.label, 0)
@@ -305,31 +316,27 @@ def queue_training_run(
     backtest_folds: int = 0,
     parameters: Mapping | None = None,
     user=None,
+    forecast_scope: ScopeUnit | None = None,
 ) -> ModelRun:
     """Validate, record a queued run and hand it to the worker once the transaction commits.
 
-    Refuses (:class:`RunInProgress`) while another run is queued or running, and (:class:`NoHistory`)
-    when the scope holds no sales at all, so the person asking learns it now rather than from a failed run.
+    Refuses (:class:`RunInProgress`) while a run on the same or an overlapping forecast scope is queued or
+    running, and (:class:`NoHistory`) when the scope holds no sales at all, so the person asking learns it now
+    rather than from a failed run. Runs on disjoint scopes are queued side by side.
     """
-    scope = as_scope(scope)
+    filters = _filters_for(forecast_scope, scope)
     horizon, backtest_folds = validate_horizon(horizon), validate_folds(backtest_folds)
     parameters = engine_overrides(parameters)
-    busy = active_run()
+    busy = conflicting_run(forecast_scope)
     if busy is not None:
-        raise RunInProgress(
-            gettext("run #%(busy_id)s is %(status)s (stage %(value)s); wait for it to finish before starting "
-                    "another") % {
-                "busy_id": busy.pk,
-                "status": busy.status,
-                "value": busy.stage or 'waiting for a worker',
-            },
-            run_id=busy.pk,
-        )
-    if not DailySale.objects.filter(scope.series_q()).exists():
+        raise refusal(forecast_scope, busy)
+    if not DailySale.objects.filter(filters.series_q()).exists():
+        where = f"forecast scope {forecast_scope.name!r}" if forecast_scope else filters.describe()
         raise NoHistory(gettext("history: no daily sales for %(scope)s; load or sync sales first") % {
-                            "scope": scope.describe(),
-                        }, field="history")
-    run = create_run(horizon=horizon, scope=scope, backtest_folds=backtest_folds, parameters=parameters, user=user)
+            "scope": where,
+        }, field="history")
+    run = create_run(horizon=horizon, scope=filters, backtest_folds=backtest_folds, parameters=parameters,
+                     user=user, forecast_scope=forecast_scope)
 
     enqueue_after_commit("forecasting.tasks.run_training", run.pk, run=run, task_name=f"forecast-run-{run.pk}")
     return run
@@ -344,6 +351,7 @@ def train_and_forecast(
     run: ModelRun | None = None,
     user=None,
     parameters: Mapping | None = None,
+    forecast_scope: ScopeUnit | None = None,
 ) -> ModelRun:
     """Train the global model on all history in scope, optionally backtest it, forecast ``horizon`` days.
 
@@ -354,7 +362,7 @@ def train_and_forecast(
     if run is None:
         run = create_run(
             horizon=horizon, scope=scope, backtest_folds=backtest_folds, parameters=parameters, user=user,
-            status=RunStatus.RUNNING,
+            status=RunStatus.RUNNING, forecast_scope=forecast_scope,
         )
     elif run.status != RunStatus.QUEUED:
         raise ForecastingError(gettext("run: run #%(run_id)s is %(status)s, not queued; start a new run") % {
@@ -429,8 +437,10 @@ def forecast_with_run(
     source = run.source_run if run.kind == RunKind.FORECAST and run.source_run_id else run
     model = engine.ForecastModel.from_bytes(load_model_bytes(source))
     horizon = validate_horizon(run.horizon if horizon is None else horizon)
-    scope = as_scope(source.scope if scope is None else scope)
-    new = ModelRun.objects.create(
+    unit = source.forecast_scope
+    scope = _filters_for(unit, source.scope if scope is None else scope)
+    new = claim_run(
+        unit,
         kind=RunKind.FORECAST,
         algorithm=source.algorithm,
         status=RunStatus.QUEUED,
@@ -519,6 +529,7 @@ def retrain(run: ModelRun, *, user=None) -> ModelRun:
     return queue_training_run(
         horizon=run.horizon,
         scope=run.scope,
+        forecast_scope=run.forecast_scope,
         backtest_folds=run.backtest_folds,
         parameters=reusable_overrides(run),
         user=user,

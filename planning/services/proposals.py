@@ -37,7 +37,7 @@ from core.jobs import RunProgress, enqueue_after_commit, mark_running
 from forecasting.choices import RunStatus
 from forecasting.models import Forecast, ModelRun
 from forecasting.services.queries import succeeded_runs
-from forecasting.services.scope import as_scope
+from forecasting.services.records import forecast_of_record_bulk
 from planning.choices import (
     OPEN_PURCHASE_ORDER_STATUSES,
     OPEN_TASK_STATUSES,
@@ -78,7 +78,6 @@ EXTRA_TERMS = ("demand_days", "sigma_protection", "z", "open_supply_ignored", "r
                "next_review_date")
 PROGRESS_STAGE = "order proposals"
 Progress = Callable[[str, int, int | None], None]
-MAX_RUNS_SEARCHED = 30
 STALE_RUN_DAYS = 2
 
 
@@ -155,24 +154,16 @@ def _resolve_run(run: ModelRun | int | None) -> ModelRun | None:
 def series_runs(location_ids: list[int], run: ModelRun | None = None) -> dict[tuple[int, int], int]:
     """Which forecast run each active (location, product) is planned from.
 
-    With `run`, that run alone. Otherwise the newest succeeded run that forecast the series: a run scoped to
-    one store or category is the latest only for what it covers (forecasting's rule), so the search goes
-    back through newer scoped runs until the first unscoped one, which covers everything older runs could.
+    With `run`, that run alone. Otherwise each series' forecast of record (forecasting's rule): the newest
+    succeeded run of the most specific active forecast scope covering it, else the newest run without a scope
+    that forecast it.
     """
-    candidates = [run] if run is not None else list(succeeded_runs()[:MAX_RUNS_SEARCHED])
-    chosen: dict[tuple[int, int], int] = {}
-    for candidate in candidates:
-        pairs = (
-            Forecast.objects.filter(run_id=candidate.pk, location_id__in=location_ids, product__is_active=True)
-            .exclude(product__kind=ProductKind.SERVICE)
-            .values_list("location_id", "product_id")
-            .distinct()
-        )
-        for pair in pairs:
-            chosen.setdefault(pair, candidate.pk)
-        if as_scope(candidate.scope).is_everything:
-            break
-    return chosen
+    forecasts = Forecast.objects.filter(product__is_active=True).exclude(product__kind=ProductKind.SERVICE)
+    if run is not None:
+        forecasts = forecasts.filter(run_id=run.pk)
+        pairs = forecasts.filter(location_id__in=location_ids).values_list("location_id", "product_id").distinct()
+        return {pair: run.pk for pair in pairs}
+    return forecast_of_record_bulk(location_ids, forecasts=forecasts)
 
 
 def default_planning_date(run: ModelRun, protection_days: int = 1,

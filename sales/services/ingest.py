@@ -675,16 +675,8 @@ class _DailySaleIngest(_StagedIngest):
         if not location_ids:
             return 0
         qn = connection.ops.quote_name
-        table = qn(DailySale._meta.db_table)
-        placeholders = ", ".join(["%s"] * len(location_ids))
-        sql = (
-            f"DELETE FROM {table} WHERE location_id IN ({placeholders}) AND {qn('date')} BETWEEN %s AND %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {self.sales.keys_table} s WHERE s.location_id = {table}.location_id "
-            f"AND s.product_id = {table}.product_id AND s.date = {table}.{qn('date')})"
-        )
-        params = [*location_ids, connection.ops.adapt_datefield_value(date_from),
-                  connection.ops.adapt_datefield_value(date_to)]
         keys = self.sales.keys_table
+        sql, params = outside_batch_delete_sql(keys, location_ids, date_from, date_to)
         with connection.cursor() as cursor:
             # Without an index on the staged keys the anti-join scans the whole stage once per stored row:
             # quadratic, hours for a two-year rebuild on SQLite. One index build makes it a lookup per row.
@@ -692,6 +684,25 @@ class _DailySaleIngest(_StagedIngest):
                            f"ON {keys} (location_id, product_id, {qn('date')})")
             cursor.execute(sql, params)
             return cursor.rowcount
+
+
+def outside_batch_delete_sql(keys_table: str, location_ids: list[int], date_from: dt.date,
+                             date_to: dt.date) -> tuple[str, list]:
+    """The replace-scope delete: rows of the locations and days that the staged keys no longer hold.
+
+    Bounded by the date window, so on PostgreSQL it touches only that window's monthly partitions.
+    """
+    qn = connection.ops.quote_name
+    table = qn(DailySale._meta.db_table)
+    placeholders = ", ".join(["%s"] * len(location_ids))
+    sql = (
+        f"DELETE FROM {table} WHERE location_id IN ({placeholders}) AND {qn('date')} BETWEEN %s AND %s "
+        f"AND NOT EXISTS (SELECT 1 FROM {keys_table} s WHERE s.location_id = {table}.location_id "
+        f"AND s.product_id = {table}.product_id AND s.date = {table}.{qn('date')})"
+    )
+    params = [*location_ids, connection.ops.adapt_datefield_value(date_from),
+              connection.ops.adapt_datefield_value(date_to)]
+    return sql, params
 
 
 STOCK_STAGE = [

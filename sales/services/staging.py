@@ -172,12 +172,29 @@ def merge_sql(stage: Stage, spec: MergeSpec) -> tuple[str, list]:
         f"SELECT {select_list} FROM {stage.name} WHERE true "  # SQLite needs a WHERE before ON CONFLICT
         f"ON CONFLICT {conflict_target} DO UPDATE SET {set_sql} WHERE {differs}"
     )
-    if pg:
+    if pg and _partitioned(spec.table):
+        # A partitioned table has no xmax to return: count the staged keys already stored (the CTEs share one
+        # snapshot, so "already stored" means before this insert); the rest were inserted.
+        match = " AND ".join(f"t.{qn(c)} = s.{qn(c)}" for c in spec.conflict)
+        staged = f"(SELECT COUNT(*) FROM {stage.name})"
+        insert = (
+            f"WITH existing AS (SELECT COUNT(*) AS n FROM {stage.name} s WHERE EXISTS "
+            f"(SELECT 1 FROM {target} t WHERE {match})), merged AS ({insert} RETURNING 1) "
+            f"SELECT {staged} - existing.n, (SELECT COUNT(*) FROM merged) - ({staged} - existing.n) FROM existing"
+        )
+    elif pg:
         insert = (
             f"WITH merged AS ({insert} RETURNING (xmax = 0) AS inserted) "
             "SELECT COUNT(*) FILTER (WHERE inserted), COUNT(*) FILTER (WHERE NOT inserted) FROM merged"
         )
     return insert, list(spec.extra_values.values())
+
+
+def _partitioned(table: str) -> bool:
+    from core.partitions import is_partitioned
+
+    with connection.cursor() as cursor:
+        return is_partitioned(cursor, table)
 
 
 class SqliteSink:

@@ -168,3 +168,20 @@ def test_loading_takes_a_fixed_number_of_queries(world, django_assert_max_num_qu
     scope = resolve_scope(location=world.region.pk)
     with django_assert_max_num_queries(6):  # roots, sales, drivers, categories, policies (+1 spare)
         load_history(scope, horizon=7)
+
+
+def test_history_read_in_small_chunks_is_the_same_frame(world, monkeypatch):
+    """Memory-flat loading: rows arrive a chunk at a time (cursor batches on SQLite, CSV slices of COPY on
+    PostgreSQL) into typed arrays; however small the chunks, the frame is the one read in one go."""
+    from forecasting.services import history as module
+
+    world.standard(days=60)
+    world.sales(world.store_b, world.milk, days=20, level=3, seed=9, skip={END - dt.timedelta(days=3)})
+    DailySale.objects.filter(location=world.store_b, product=world.milk).update(price_paid=None)  # NULL → NaN
+    whole = load_history(horizon=7)
+    monkeypatch.setattr(module, "FETCH_CHUNK", 7)
+    monkeypatch.setattr(module, "COPY_CHUNK_BYTES", 64)  # a few lines per parse, cut mid-line by COPY's blocks
+    chunked = load_history(horizon=7)
+    pd.testing.assert_frame_equal(chunked.frame, whole.frame)
+    assert chunked.fingerprint == whole.fingerprint and chunked.row_count == 4 * 60 + 19
+    assert chunked.frame["y"].dtype == np.float32

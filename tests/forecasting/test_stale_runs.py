@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forecasting.models import ModelRun
+from branches.models import Location
+from forecasting.models import ForecastScope, ModelRun
 from forecasting.services import mark_stale_runs
 from forecasting.services.runs import active_run
 
@@ -14,9 +15,14 @@ pytestmark = pytest.mark.django_db
 
 def test_runs_older_than_the_job_limit_are_failed_with_a_message(settings):
     limit = settings.Q_CLUSTER["timeout"]
-    dead = ModelRun.objects.create(status="running", stage="train")
-    queued = ModelRun.objects.create(status="queued")
-    alive = ModelRun.objects.create(status="running", stage="train")
+    # One active run per scope (the database's rule), so the three active runs are on three disjoint scopes.
+    first, second, third = (
+        ForecastScope.objects.create(name=code, location=Location.objects.create(name=code, code=code))
+        for code in ("S1", "S2", "S3")
+    )
+    dead = ModelRun.objects.create(status="running", stage="train", forecast_scope=first)
+    queued = ModelRun.objects.create(status="queued", forecast_scope=second)
+    alive = ModelRun.objects.create(status="running", stage="train", forecast_scope=third)
     done = ModelRun.objects.create(status="succeeded")
     old = timezone.now() - timedelta(seconds=limit + 60)
     ModelRun.objects.filter(pk__in=[dead.pk, queued.pk, done.pk]).update(created_at=old)

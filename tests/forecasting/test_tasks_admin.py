@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def test_schedules_run_after_the_daily_syncs_and_register():
     specs = {s.name: s for s in collect_schedule_specs() if s.func.startswith("forecasting.")}
-    assert set(specs) == {"forecasting-nightly", "forecasting-accuracy"}  # stale runs: core's one sweep
+    # stale runs: core's one sweep
+    assert set(specs) == {"forecasting-nightly", "forecasting-accuracy", "forecasting-retention"}
     for spec in specs.values():
         assert callable(getattr(tasks, spec.func.rpartition(".")[2]))
     for name in ("forecasting-nightly", "forecasting-accuracy"):

@@ -173,6 +173,13 @@ def build_dataset(*, secret_marker: str = "") -> DataSet:
     ForecastAccuracyLog.objects.create(run=run, location=o["location"], product=o["product"], date=today,
                                        horizon_day=1, forecast=4.0, actual=3.0, error=1.0, abs_error=1.0)
     o["model_run"] = run
+    from forecasting.models import ForecastBatch, ForecastScope
+
+    o["forecast_scope"] = ForecastScope.objects.create(name="Hardening scope", location=o["location"])
+    o["forecast_batch"] = ForecastBatch.objects.create(status="succeeded", started_at=now, finished_at=now,
+                                                       scopes_total=1, scopes_succeeded=1,
+                                                       outcome={"everything": {"run": run.pk, "status": "succeeded",
+                                                                               "error": ""}})
 
     o["supplier"] = Supplier.objects.create(code="SUP1", name="Supplier 1")
     o["settings"] = PlanningSettings.objects.create(lead_time_days=2)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from branches.models import Location
 from forecasting.models import Forecast
-from forecasting.services.queries import latest_run_id
+from forecasting.services.records import forecast_of_record_bulk
 from planning.choices import OPEN_PURCHASE_ORDER_STATUSES, OPEN_TASK_STATUSES, ProposalStatus
 from planning.models import (
     BillOfMaterials,
@@ -41,12 +42,13 @@ def product_page(request: HttpRequest, product_id: int) -> HttpResponse:
     balances = list(StockBalance.objects.filter(product=product).select_related("location").order_by("location__name"))
     ledger = list(StockMovement.objects.filter(product=product).select_related("location")
                   .order_by("-occurred_at", "-id")[:LEDGER_ROWS])
-    run_id = latest_run_id()
-    forecast_locations = list(
-        Forecast.objects.filter(run_id=run_id, product=product).values_list("location_id", "location__name")
-        .distinct().order_by("location__name")
-    ) if run_id else []
+    # Each location's forecast of this product comes from its own scope's forecast of record.
+    run_of = {loc: run for (loc, _), run in
+              forecast_of_record_bulk(forecasts=Forecast.objects.filter(product=product)).items()}
+    names = dict(Location.objects.filter(pk__in=run_of).values_list("pk", "name"))
+    forecast_locations = sorted(((pk, names.get(pk, "")) for pk in run_of), key=lambda row: row[1])
     location_id = _int(request.GET.get("location")) or (forecast_locations[0][0] if forecast_locations else None)
+    run_id = run_of.get(location_id) if location_id else None
     chart_png = ""
     if run_id and location_id:
         chart_png = reverse("forecasting:chart") + "?" + urlencode(

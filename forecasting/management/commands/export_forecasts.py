@@ -9,6 +9,7 @@ from forecasting.management.progress import TqdmProgress, add_scope_arguments, s
 from forecasting.services import ForecastingError, export_forecasts
 from forecasting.services.export import EXPORT_FORMATS
 from forecasting.services.queries import resolve_run
+from forecasting.services.records import record_forecasts
 
 
 def _date(value: str) -> dt.date:
@@ -35,7 +36,8 @@ class Command(BaseCommand):
     help = "Write forecasts of a run (default: the latest) to a CSV or XLSX file, or CSV to stdout."
 
     def add_arguments(self, parser):
-        parser.add_argument("--run", default="latest", help="Run id or 'latest' (the newest succeeded run).")
+        parser.add_argument("--run", default="latest",
+                            help="Run id, or 'latest' (each series' forecast of record: its scope's newest run).")
         parser.add_argument("--format", dest="fmt", default=None, choices=EXPORT_FORMATS,
                             help="csv or xlsx (default: from the --output suffix, else csv).")
         parser.add_argument("--output", default=None, help="File to write; CSV goes to stdout when omitted.")
@@ -52,8 +54,9 @@ class Command(BaseCommand):
         date_from = _date(options["date_from"]) if options["date_from"] else None
         date_to = _date(options["date_to"]) if options["date_to"] else None
         try:
-            run = resolve_run(options["run"])
-            if run is None:
+            latest = str(options["run"]).lower() in ("latest", "record")
+            run = None if latest else resolve_run(options["run"])
+            if latest and not record_forecasts().exists():
                 raise CommandError("run: there is no succeeded run with forecasts yet; run `manage.py train_forecast`")
             with TqdmProgress() as progress:
                 if output:
@@ -69,4 +72,5 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"--output: cannot write {output!r}: {exc.strerror}") from None
         if output:
-            self.stderr.write(f"{count} forecast row(s) of run #{run.pk} written to {output} ({fmt}).")
+            source = f"run #{run.pk}" if run is not None else "the forecast of record"
+            self.stderr.write(f"{count} forecast row(s) of {source} written to {output} ({fmt}).")

@@ -1,0 +1,94 @@
+"""Old forecast runs go (their forecasts, series methods and accuracy rows with them), records stay.
+
+``FORECAST_RUN_RETENTION_DAYS`` (0 = keep everything) bounds the forecasts table, which otherwise grows by a
+full horizon of every series every night. Never deleted, whatever their age: each scope's forecast of record
+(active or not), the runs the "everything" record is read from, the runs whose stored model a kept run
+reuses, and anything still queued or running. ``manage.py prune_forecast_runs`` and the nightly schedule call
+:func:`prune_forecast_runs`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.jobs import ACTIVE_STATUSES
+from forecasting.models import ForecastScope as ScopeUnit
+from forecasting.models import ModelRun
+from forecasting.services.errors import InvalidParameter
+from forecasting.services.records import _everything_runs, succeeded_runs
+
+logger = logging.getLogger("forecasting")
+
+DELETE_BATCH = 50  # runs per transaction: each takes its forecast rows with it
+
+
+@dataclass
+class PruneResult:
+    cutoff: datetime | None
+    deleted_runs: list[int] = field(default_factory=list)
+    kept_records: list[int] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        if self.cutoff is None:
+            return "retention is off (FORECAST_RUN_RETENTION_DAYS=0): nothing deleted"
+        return (
+            f"{len(self.deleted_runs)} forecast run(s) created before {self.cutoff:%Y-%m-%d %H:%M} deleted; "
+            f"{len(self.kept_records)} forecast(s) of record kept whatever their age"
+        )
+
+
+def protected_run_ids() -> set[int]:
+    """Runs retention never deletes: every scope's record, the "everything" record's runs, and their models."""
+    keep: set[int] = set()
+    for scope in ScopeUnit.objects.all():
+        record = succeeded_runs().filter(forecast_scope=scope).values_list("pk", flat=True).first()
+        if record:
+            keep.add(record)
+    keep.update(run.pk for run in _everything_runs())
+    keep.update(ModelRun.objects.filter(pk__in=keep, source_run__isnull=False).values_list("source_run_id", flat=True))
+    return keep
+
+
+def prune_forecast_runs(
+    retention_days: int | None = None, *, now: datetime | None = None, dry_run: bool = False
+) -> PruneResult:
+    """Delete finished runs created more than ``retention_days`` (default the setting) days ago, except the
+    protected ones; returns what was (or, with ``dry_run``, would be) deleted."""
+    days = settings.FORECAST_RUN_RETENTION_DAYS if retention_days is None else retention_days
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise InvalidParameter(f"days: must be a whole number of days, 0 or more, got {days!r}", field="days")
+    if days == 0:
+        return PruneResult(cutoff=None)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    keep = protected_run_ids()
+    doomed = list(
+        ModelRun.objects.filter(created_at__lt=cutoff)
+        .exclude(status__in=ACTIVE_STATUSES)
+        .exclude(pk__in=keep)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    old_kept = ModelRun.objects.filter(created_at__lt=cutoff, pk__in=keep).values_list("pk", flat=True)
+    result = PruneResult(cutoff=cutoff, kept_records=sorted(old_kept))
+    if dry_run:
+        result.deleted_runs = doomed
+        return result
+    for start in range(0, len(doomed), DELETE_BATCH):
+        chunk = doomed[start : start + DELETE_BATCH]
+        with transaction.atomic():
+            # A kept run may have reused a doomed run's model: that link goes, the kept run's file stays its own.
+            ModelRun.objects.filter(source_run_id__in=chunk).update(source_run=None)
+            ModelRun.objects.filter(pk__in=chunk).delete()
+        result.deleted_runs.extend(chunk)
+    if result.deleted_runs:
+        logger.info("old forecast runs pruned", extra={"runs": len(result.deleted_runs), "cutoff": str(cutoff)})
+    return result
+
+
+__all__ = ["PruneResult", "protected_run_ids", "prune_forecast_runs"]
