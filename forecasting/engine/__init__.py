@@ -28,7 +28,9 @@ Design choices, and why:
   series' level; (3) the multi-step round choice sees the whole untruncated booster. Direct
   (horizon-specific) models were the alternative: 28 fits cost 28x the training time, against the
   "no slower than mlforecast" aim. Dormant series (no sale for ``dormant_weeks``) forecast 0; series
-  with under ``cold_start_weeks`` of history get their own level shaped by a borrowed weekday profile.
+  with under ``cold_start_weeks`` of history get their own level shaped by a borrowed weekday profile
+  and trend (the median four-week growth of the same product's, else category's, else location's
+  mature series, bounded to x0.5..x2 over the horizon).
 * **Per-series fallback, recorded.** On the calibration window a series falls back to its best
   baseline (seasonal mean, seasonal naive, moving average) only on a gross failure: the baseline's MSE
   under ``fallback_margin`` (0.1) x the model's *and* the model's RMSE over 2 x the series level; and
@@ -70,7 +72,13 @@ Design choices, and why:
   serialised model (gzipped JSON, no pickle) is byte-identical for identical input; across thread
   counts results differ only by floating-point summation order.
 * **Memory:** float32 arrays over (series x periods), features written straight into one float32 matrix,
-  keys factorised without making Python strings per row (see bench/forecast_memory.py).
+  a block of periods at a time, keys factorised without making Python strings per row (see
+  bench/forecast_memory.py).
+* **Scale:** at most ``max_train_rows`` training cells (1.5 M): a boosting round costs time linear in
+  rows, and a global model stops gaining from more rows of the same shapes well before 20,000 series x 2
+  years (14.6 M cells). Above the cap the older cells are sampled uniformly with the run's seed (every
+  series, weekday and season keeps its share); the last horizon is kept whole. 20,000 series x 730 days
+  train and forecast in 149 s at 2.6 GB on one thread (bench/README.md).
 """
 
 from __future__ import annotations
