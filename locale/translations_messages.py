@@ -6,6 +6,81 @@ tables can be reviewed on their own. Same shape: msgid -> (ru, kk, tr); every %(
 """
 
 MESSAGES = {
+    'run #%(id)s is %(status)s (stage %(stage)s) on %(where)s; wait for it to finish before starting another': (
+        'запуск #%(id)s в статусе %(status)s (этап %(stage)s) на %(where)s; дождитесь его завершения, прежде чем начинать новый',
+        '#%(id)s іске қосу %(status)s күйінде (%(stage)s кезеңі), %(where)s; жаңасын бастамас бұрын оның аяқталуын күтіңіз',
+        '#%(id)s çalıştırması %(status)s durumunda (%(stage)s aşaması), %(where)s üzerinde; yenisini başlatmadan önce bitmesini bekleyin',
+    ),
+    'forecast scope %(name)r': (
+        'прогнозная область %(name)r',
+        'болжам аясы %(name)r',
+        'tahmin kapsamı %(name)r',
+    ),
+    'scope %(name)r': (
+        'область %(name)r',
+        'ая %(name)r',
+        'kapsam %(name)r',
+    ),
+    'scope %(name)r (no scope)': (
+        'область %(name)r (без области)',
+        'ая %(name)r (аясыз)',
+        'kapsam %(name)r (kapsamsız)',
+    ),
+    'name: give the scope a name': (
+        'name: задайте области название',
+        'name: аяға атау беріңіз',
+        'name: kapsama bir ad verin',
+    ),
+    'name: %(name)r is the name of runs without a scope': (
+        'name: %(name)r — так называются запуски без области',
+        'name: %(name)r — аясыз іске қосулардың атауы',
+        'name: %(name)r, kapsamı olmayan çalıştırmaların adıdır',
+    ),
+    'name: scope #%(id)s is already called %(name)r': (
+        'name: область #%(id)s уже называется %(name)r',
+        'name: #%(id)s аясы %(name)r деп аталған',
+        'name: #%(id)s kapsamının adı zaten %(name)r',
+    ),
+    '%(busy)s, which overlaps %(scope)s': (
+        '%(busy)s, которая пересекается с %(scope)s',
+        '%(busy)s, ол %(scope)s аясымен қиылысады',
+        '%(busy)s, %(scope)s ile çakışıyor',
+    ),
+    'waiting for a worker': (
+        'ожидает обработчика',
+        'өңдеушіні күтуде',
+        'bir işçi bekleniyor',
+    ),
+    'days: must be a whole number of days, 0 or more, got %(value)r': (
+        'days: нужно целое число дней, 0 или больше, получено %(value)r',
+        'days: 0 немесе одан көп бүтін күн саны қажет, алынғаны %(value)r',
+        'days: 0 veya daha büyük tam gün sayısı olmalı, gelen %(value)r',
+    ),
+    '%(field)s: no %(model)s with id %(value)r': (
+        '%(field)s: нет объекта «%(model)s» с id %(value)r',
+        '%(field)s: id %(value)r бар «%(model)s» жоқ',
+        "%(field)s: id'si %(value)r olan %(model)s yok",
+    ),
+    '%(field)s: no forecast scope with name or id %(value)r': (
+        '%(field)s: нет прогнозной области с названием или id %(value)r',
+        '%(field)s: атауы немесе id %(value)r болатын болжам аясы жоқ',
+        "%(field)s: adı veya id'si %(value)r olan tahmin kapsamı yok",
+    ),
+    'scope: a run on forecast scope %(name)r reads that scope; leave location, product and category empty': (
+        'scope: запуск по прогнозной области %(name)r читает эту область; оставьте location, product и category пустыми',
+        'scope: %(name)r болжам аясындағы іске қосу сол аяны оқиды; location, product және category бос қалдырыңыз',
+        'scope: %(name)r tahmin kapsamındaki bir çalıştırma o kapsamı okur; location, product ve category alanlarını boş bırakın',
+    ),
+    'location: a scope needs a location or a category root; runs without a scope already cover everything': (
+        'location: области нужен корень по точкам или по категориям; запуски без области и так охватывают всё',
+        'location: аяға орын немесе санат түбірі қажет; аясыз іске қосулар бәрін қамтиды',
+        'location: bir kapsamın bir konum veya kategori köküne ihtiyacı var; kapsamsız çalıştırmalar zaten her şeyi kapsar',
+    ),
+    '%(field)s: overlaps active scope %(name)r (#%(id)s); active scopes must be disjoint so the nightly job can run them side by side — narrow one or deactivate it': (
+        '%(field)s: пересекается с активной областью %(name)r (#%(id)s); активные области не должны пересекаться, чтобы ночное задание могло считать их параллельно — сузьте одну или отключите её',
+        '%(field)s: белсенді %(name)r аясымен (#%(id)s) қиылысады; түнгі тапсырма оларды қатар орындай алуы үшін белсенді аялар қиылыспауы керек — біреуін тарылтыңыз немесе өшіріңіз',
+        '%(field)s: etkin %(name)r kapsamıyla (#%(id)s) çakışıyor; gece işinin bunları yan yana çalıştırabilmesi için etkin kapsamlar ayrık olmalı — birini daraltın veya devre dışı bırakın',
+    ),
     "%(field)s of %(instance)r is synced from %(source)r; change it there, the next sync overwrites it here.": (
         "%(field)s у %(instance)r синхронизируется из %(source)r; измените его там, следующая синхронизация перезапишет его здесь.",
         "%(instance)r үшін %(field)s %(source)r жүйесінен синхрондалады; оны сонда өзгертіңіз, келесі синхрондау мұнда қайта жазады.",
@@ -2430,6 +2505,22 @@ MESSAGES = {
 
 # msgid_plural entries: msgid -> forms per language (ru: 4 forms as its catalogue header says, kk: 2, tr: 2)
 MESSAGE_PLURALS = {
+    "scope %(name)r has %(count)s run; deactivate it instead of deleting (its runs stay on record)": (
+        (
+            "у области %(name)r %(count)s запуск; отключите её вместо удаления (её запуски остаются в истории)",
+            "у области %(name)r %(count)s запуска; отключите её вместо удаления (её запуски остаются в истории)",
+            "у области %(name)r %(count)s запусков; отключите её вместо удаления (её запуски остаются в истории)",
+            "у области %(name)r %(count)s запуска; отключите её вместо удаления (её запуски остаются в истории)",
+        ),
+        (
+            "%(name)r аясында %(count)s іске қосу бар; оны жоюдың орнына өшіріңіз (іске қосулары тарихта қалады)",
+            "%(name)r аясында %(count)s іске қосу бар; оны жоюдың орнына өшіріңіз (іске қосулары тарихта қалады)",
+        ),
+        (
+            "%(name)r kapsamının %(count)s çalıştırması var; silmek yerine devre dışı bırakın (çalıştırmaları kayıtta kalır)",
+            "%(name)r kapsamının %(count)s çalıştırması var; silmek yerine devre dışı bırakın (çalıştırmaları kayıtta kalır)",
+        ),
+    ),
     "Please correct the error below.": (
         (
             "Пожалуйста, исправьте ошибку ниже.",

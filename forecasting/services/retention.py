@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.jobs import ACTIVE_STATUSES
 from forecasting.models import ForecastScope as ScopeUnit
@@ -62,7 +63,9 @@ def prune_forecast_runs(
     protected ones; returns what was (or, with ``dry_run``, would be) deleted."""
     days = settings.FORECAST_RUN_RETENTION_DAYS if retention_days is None else retention_days
     if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-        raise InvalidParameter(f"days: must be a whole number of days, 0 or more, got {days!r}", field="days")
+        raise InvalidParameter(gettext("days: must be a whole number of days, 0 or more, got %(value)r") % {
+            "value": days
+        }, field="days")
     if days == 0:
         return PruneResult(cutoff=None)
     cutoff = (now or timezone.now()) - timedelta(days=days)

@@ -252,8 +252,8 @@ def _filters_for(unit: ScopeUnit | None, scope: ForecastScope | Mapping | None) 
         return filters
     if not filters.is_everything and filters != filters_of(unit):
         raise InvalidParameter(
-            f"scope: a run on forecast scope {unit.name!r} reads that scope; leave location, product and category "
-            "empty", field="scope",
+            gettext("scope: a run on forecast scope %(name)r reads that scope; leave location, product and "
+                    "category empty") % {"name": unit.name}, field="scope",
         )
     return filters_of(unit)
 
@@ -331,7 +331,8 @@ def queue_training_run(
     if busy is not None:
         raise refusal(forecast_scope, busy)
     if not DailySale.objects.filter(filters.series_q()).exists():
-        where = f"forecast scope {forecast_scope.name!r}" if forecast_scope else filters.describe()
+        where = (gettext("forecast scope %(name)r") % {"name": forecast_scope.name}) if forecast_scope \
+            else filters.describe()
         raise NoHistory(gettext("history: no daily sales for %(scope)s; load or sync sales first") % {
             "scope": where,
         }, field="history")

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, connections, router, transaction
+from django.utils.translation import gettext, ngettext
 
 from branches.models import Location
 from core.errors import Conflict
@@ -117,7 +118,9 @@ def filters_of(scope: ScopeUnit | None) -> ForecastScope:
 
 
 def label(scope: ScopeUnit | None) -> str:
-    return f"scope {scope.name!r}" if scope is not None else f"scope {EVERYTHING!r} (no scope)"
+    if scope is not None:
+        return gettext("scope %(name)r") % {"name": scope.name}
+    return gettext("scope %(name)r (no scope)") % {"name": EVERYTHING}
 
 
 # -- configuration ---------------------------------------------------------------------------------------
@@ -131,7 +134,9 @@ def _get(model, value: Any, field: str):
     try:
         return model.objects.get(pk=int(value))
     except (ValueError, TypeError, model.DoesNotExist):
-        raise InvalidParameter(f"{field}: no {model._meta.verbose_name} with id {value!r}", field=field) from None
+        raise InvalidParameter(gettext("%(field)s: no %(model)s with id %(value)r") % {
+            "field": field, "model": model._meta.verbose_name, "value": value
+        }, field=field) from None
 
 
 def validate_scope(
@@ -149,17 +154,20 @@ def validate_scope(
     """
     name = (name or "").strip()
     if not name:
-        raise InvalidParameter("name: give the scope a name", field="name")
+        raise InvalidParameter(gettext("name: give the scope a name"), field="name")
     if name.lower() == EVERYTHING:
-        raise InvalidParameter(f"name: {EVERYTHING!r} is the name of runs without a scope", field="name")
+        raise InvalidParameter(gettext("name: %(name)r is the name of runs without a scope") % {"name": EVERYTHING},
+                               field="name")
     clash = ScopeUnit.objects.filter(name=name).exclude(pk=getattr(instance, "pk", None)).first()
     if clash is not None:
-        raise InvalidParameter(f"name: scope #{clash.pk} is already called {name!r}", field="name")
+        message = gettext("name: scope #%(id)s is already called %(name)r") % {"id": clash.pk, "name": name}
+        raise InvalidParameter(message, field="name")
     location = _get(Location, location, "location")
     category = _get(ProductCategory, category, "category")
     if location is None and category is None:
         raise InvalidParameter(
-            "location: a scope needs a location or a category root; runs without a scope already cover everything",
+            gettext("location: a scope needs a location or a category root; runs without a scope already cover "
+                    "everything"),
             field="location",
         )
     if active:
@@ -170,8 +178,10 @@ def validate_scope(
             if scopes_overlap(candidate, other, trees):
                 field = "location" if location is not None else "category"
                 raise InvalidParameter(
-                    f"{field}: overlaps active scope {other.name!r} (#{other.pk}); active scopes must be disjoint "
-                    "so the nightly job can run them side by side — narrow one or deactivate it",
+                    gettext("%(field)s: overlaps active scope %(name)r (#%(id)s); active scopes must be disjoint "
+                            "so the nightly job can run them side by side — narrow one or deactivate it") % {
+                        "field": field, "name": other.name, "id": other.pk,
+                    },
                     field=field,
                 )
     return name, location, category
@@ -205,7 +215,11 @@ def delete_scope(scope: ScopeUnit) -> None:
     count = scope.runs.count()
     if count:
         raise Conflict(
-            f"scope {scope.name!r} has {count} run(s); deactivate it instead of deleting (its runs stay on record)",
+            ngettext(
+                "scope %(name)r has %(count)s run; deactivate it instead of deleting (its runs stay on record)",
+                "scope %(name)r has %(count)s runs; deactivate it instead of deleting (its runs stay on record)",
+                count,
+            ) % {"name": scope.name, "count": count},
             code="scope_has_runs",
         )
     scope.delete()
@@ -222,7 +236,9 @@ def resolve_scope_unit(value: Any, *, field: str = "forecast_scope") -> ScopeUni
     if scope is None and text.isdigit():
         scope = ScopeUnit.objects.filter(pk=int(text)).first()
     if scope is None:
-        raise InvalidParameter(f"{field}: no forecast scope with name or id {text!r}", field=field)
+        raise InvalidParameter(gettext("%(field)s: no forecast scope with name or id %(value)r") % {
+            "field": field, "value": text
+        }, field=field)
     return scope
 
 
@@ -257,10 +273,15 @@ def conflicting_run(scope: ScopeUnit | None) -> ModelRun | None:
 def refusal(scope: ScopeUnit | None, busy: ModelRun) -> RunInProgress:
     """The 409 naming the conflicting run and its scope."""
     same = busy.forecast_scope_id == getattr(scope, "pk", None)
-    where = label(busy.forecast_scope) if same else f"{label(busy.forecast_scope)}, which overlaps {label(scope)}"
+    where = label(busy.forecast_scope) if same else gettext("%(busy)s, which overlaps %(scope)s") % {
+        "busy": label(busy.forecast_scope), "scope": label(scope),
+    }
     error = RunInProgress(
-        f"run #{busy.pk} is {busy.status} (stage {busy.stage or 'waiting for a worker'}) on {where}; "
-        "wait for it to finish before starting another",
+        gettext("run #%(id)s is %(status)s (stage %(stage)s) on %(where)s; wait for it to finish before starting "
+                "another") % {
+            "id": busy.pk, "status": busy.status, "stage": busy.stage or gettext("waiting for a worker"),
+            "where": where,
+        },
         run_id=busy.pk,
     )
     error.extra["scope"] = busy.forecast_scope.name if busy.forecast_scope else EVERYTHING
