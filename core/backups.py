@@ -310,9 +310,69 @@ def _restore_database(info: BackupInfo) -> None:
         finally:
             source.close()
         return
+    _restore_postgres(info.path / "database.dump")
+
+
+# Everything the product keeps in the public schema, dropped inside the restore's own transaction. Not
+# `pg_restore --clean`: it drops a partition's inherited primary key before its table, which PostgreSQL refuses
+# for the partitioned daily sales and forecasts. Partitions go with their parent.
+CLEAR_PUBLIC_SCHEMA = """
+DO $$
+DECLARE r record;
+BEGIN
+  FOR r IN SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND NOT c.relispartition
+           ORDER BY c.relkind = 'S'
+  LOOP
+    EXECUTE format('DROP %s IF EXISTS public.%I CASCADE',
+                   CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                  WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, r.relname);
+  END LOOP;
+END $$;
+"""
+
+
+def _restore_postgres(dump: Path) -> None:
+    """All or nothing: one psql transaction clears the schema, then runs pg_restore's SQL, streamed.
+
+    If pg_restore fails part-way, psql is killed before it reads the end of its input, so the transaction
+    never commits and the database is as it was.
+    """
     args, env = _pg_env()
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-          *args, str(info.path / "database.dump")], env)
+    for tool in ("pg_restore", "psql"):
+        if shutil.which(tool) is None:
+            raise BackupError(gettext("%(tool)s is not installed; install the PostgreSQL client tools matching "
+                                      "the server.") % {"tool": tool})
+    with tempfile.TemporaryFile() as psql_err, tempfile.TemporaryFile() as restore_err:
+        psql = subprocess.Popen(
+            ["psql", "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--single-transaction", "--file", "-",
+             *args],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_err, env=env,
+        )
+        restore = subprocess.Popen(
+            ["pg_restore", "--no-owner", "--no-privileges", "--file", "-", str(dump)],
+            stdout=subprocess.PIPE, stderr=restore_err, env=env,
+        )
+        try:
+            psql.stdin.write(CLEAR_PUBLIC_SCHEMA.encode())
+            shutil.copyfileobj(restore.stdout, psql.stdin, 1 << 20)
+        except BrokenPipeError:
+            pass  # psql stopped on an error: its message says which
+        restore.stdout.close()
+        if restore.wait() != 0:
+            psql.kill()
+            psql.wait()
+            restore_err.seek(0)
+            raise BackupError(gettext("%(tool)s failed: %(error)s") % {
+                "tool": "pg_restore", "error": restore_err.read().decode(errors="replace").strip()[:500]})
+        try:
+            psql.stdin.close()
+        except BrokenPipeError:
+            pass
+        if psql.wait() != 0:
+            psql_err.seek(0)
+            raise BackupError(gettext("%(tool)s failed: %(error)s") % {
+                "tool": "psql", "error": psql_err.read().decode(errors="replace").strip()[:500]})
 
 
 def restore_backup(path: Path | str) -> BackupInfo:
