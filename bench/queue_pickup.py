@@ -1,9 +1,9 @@
 """Job pickup throughput of django-q2: the Redis broker against the ORM broker, with one and two workers.
 
-Run by hand (never in CI), against a PostgreSQL database of its own and a Redis database number of its own:
+Run by hand (never in CI), against a PostgreSQL database of its own (bench_setup's fresh ``sf_bench_queue``, or
+``--database-url``) and a Redis database number of its own:
 
-    nice .venv/bin/python bench/queue_pickup.py --database-url postgres://postgres@127.0.0.1:5432/sf_bench_queue \
-        --redis-url redis://127.0.0.1:6379/7 --jobs 300
+    nice .venv/bin/python bench/queue_pickup.py --redis-url redis://127.0.0.1:6379/7 --jobs 300
 
 For each broker and worker count it enqueues JOBS no-op tasks (`math.sqrt`), starts `manage.py qcluster` and
 measures from the first task's start to the last task's end as django-q2 records them (so the cluster's start-up
@@ -19,9 +19,8 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_setup import ROOT, bench_environment, fresh_database_url, migrate_in_child_process
 
 ENQUEUE = """
 import django, sys
@@ -67,15 +66,14 @@ def run_case(env: dict, jobs: int, workers: int) -> tuple[int, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--database-url", default="", help="default: a fresh PostgreSQL bench database")
     parser.add_argument("--redis-url", required=True)
     parser.add_argument("--jobs", type=int, default=300, help="at most 500 (Q_CLUSTER save_limit keeps 500 rows)")
     args = parser.parse_args()
-    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "salesforecast.settings", "DEBUG": "true",
-            "SECRET_KEY": "bench-only", "ENV_FILE": "/nonexistent", "DATABASE_URL": args.database_url,
-            "LOG_LEVEL": "WARNING", "Q_SYNC": "false"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                   env={**base, "REDIS_URL": ""}, check=True)
+    url = args.database_url or fresh_database_url("postgres", "sf_bench_queue")
+    os.environ["REDIS_URL"] = ""  # migrate (and every case's own REDIS_URL) without the broker of a former case
+    base = bench_environment(url, {"DEBUG": "true", "LOG_LEVEL": "WARNING", "Q_SYNC": "false"})
+    migrate_in_child_process()
     results = {}
     for broker, redis_url in (("orm", ""), ("redis", args.redis_url)):
         for workers in (1, 2):
