@@ -137,9 +137,14 @@ class SeriesState:
         out[:, ok] = self.y[:, idx[ok]]
         return out
 
+    @staticmethod
+    def _start(cols: np.ndarray, w: int | None) -> np.ndarray:
+        """First period of the window [t-w, t) for every t in ``cols`` (0 for the whole history)."""
+        return np.zeros_like(cols) if w is None else np.maximum(cols - w, 0)
+
     def window(self, cols: np.ndarray, w: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Sums over periods [t-w, t) (or [0, t) when w is None): sum, sum of squares, count, zeros."""
-        lo = np.zeros_like(cols) if w is None else np.maximum(cols - w, 0)
+        lo = self._start(cols, w)
         return (
             self.S[:, cols] - self.S[:, lo],
             self.SS[:, cols] - self.SS[:, lo],
@@ -148,7 +153,7 @@ class SeriesState:
         )
 
     def mean(self, cols: np.ndarray, w: int | None) -> np.ndarray:
-        lo = np.zeros_like(cols) if w is None else np.maximum(cols - w, 0)
+        lo = self._start(cols, w)  # only the two sums a mean needs, not all four of window()
         s = self.S[:, cols] - self.S[:, lo]
         c = self.C[:, cols] - self.C[:, lo]
         with np.errstate(invalid="ignore", divide="ignore"):

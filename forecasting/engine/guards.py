@@ -116,13 +116,17 @@ def _weekday_profiles(panel: Panel, origin: int, weeks: int = 8) -> np.ndarray:
 TREND_BAND = (0.5, 2.0)  # a borrowed trend never more than halves or doubles a cold start's level
 
 
-def _trend_ratios(panel: Panel, origin: int) -> np.ndarray:
-    """(n,) growth per ``window`` periods of every series: mean of the last window / the window before; NaN if unknown.
+def _trend_window(panel: Panel) -> int:
+    """Periods over which a trend is measured and applied: four weeks (daily) or four periods."""
+    return 28 if panel.freq.kind == "D" else 4
 
-    The window is four weeks (daily) or four periods; a robust, two-point trend is all a donor can lend a
-    series too young to show its own.
+
+def _trend_ratios(panel: Panel, origin: int) -> np.ndarray:
+    """(n,) growth per trend window of every series: mean of the last window / the window before; NaN if unknown.
+
+    A robust, two-point trend is all a donor can lend a series too young to show its own.
     """
-    w = 28 if panel.freq.kind == "D" else 4
+    w = _trend_window(panel)
     if origin < 2 * w:
         return np.full(panel.n, np.nan)
     y = panel.y[:, origin - 2 * w : origin].astype(np.float64)
@@ -135,10 +139,10 @@ def _trend_ratios(panel: Panel, origin: int) -> np.ndarray:
     return np.where(np.isfinite(ratio) & (before > 0), ratio, np.nan)
 
 
-def _borrow(panel: Panel, cold: np.ndarray, donors_ok: np.ndarray, values: np.ndarray, default: np.ndarray,
+def _borrow(panel: Panel, cold: np.ndarray, donors_ok: np.ndarray, values: np.ndarray, default: float | np.ndarray,
             reduce) -> np.ndarray:
     """Per cold row, ``reduce`` over the donors sharing its product, else category, else location, else all."""
-    chosen = np.tile(default, (panel.n, 1)) if default.ndim else np.full(panel.n, float(default))
+    chosen = np.repeat(np.asarray(default, dtype=np.float64)[None], panel.n, axis=0)  # a row of ``default`` each
     frame = panel.series.reset_index(drop=True)
     for key in ("location", "category", "product"):  # later keys override: product wins
         codes = pd.factorize(frame[key])[0]
@@ -181,9 +185,9 @@ def cold_start_forecast(
         lvl = np.where((seen > 0) & (known.sum(axis=1) >= panel.freq.season), lvl / seen, lvl)
     ratios = _trend_ratios(panel, origin)
     trend_ok = mature & np.isfinite(ratios)
-    overall_trend = np.array(float(np.median(ratios[trend_ok])) if trend_ok.any() else 1.0)
+    overall_trend = float(np.median(ratios[trend_ok])) if trend_ok.any() else 1.0
     trend = _borrow(panel, cold, trend_ok, ratios, overall_trend, lambda v: float(np.median(v)))
-    window = 28 if panel.freq.kind == "D" else 4
+    window = _trend_window(panel)
     first = np.where(known.any(axis=1), known.argmax(axis=1), origin - 1)
     age_mid = (origin - first) / 2.0  # the level is the mean of the cold history, centred here
     reach = (age_mid[:, None] + np.arange(1, steps + 1)[None, :]) / window
