@@ -83,14 +83,22 @@ def _pg_env() -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _run(command: list[str], env: dict[str, str]) -> None:
-    tool = command[0]
+def _require(tool: str) -> None:
     if shutil.which(tool) is None:
         raise BackupError(gettext("%(tool)s is not installed; install the PostgreSQL client tools matching "
                                   "the server.") % {"tool": tool})
+
+
+def _failed(tool: str, stderr: str) -> BackupError:
+    return BackupError(gettext("%(tool)s failed: %(error)s") % {"tool": tool, "error": stderr.strip()[:500]})
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    tool = command[0]
+    _require(tool)
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(gettext("%(tool)s failed: %(error)s") % {"tool": tool, "error": result.stderr.strip()[:500]})
+        raise _failed(tool, result.stderr)
 
 
 def _dump_database(target_dir: Path) -> Path:
@@ -233,9 +241,7 @@ def _verify_database_file(info: BackupInfo) -> None:
                                       "backup.") % {"file": file, "value": result and result[0]})
         return
     tool = "pg_restore"
-    if shutil.which(tool) is None:
-        raise BackupError(gettext("%(tool)s is not installed; install the PostgreSQL client tools matching "
-                                  "the server.") % {"tool": tool})
+    _require(tool)
     result = subprocess.run([tool, "--file", os.devnull, str(file)], capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(gettext("%(file)s is truncated or damaged (%(error)s); choose another backup.") % {
@@ -340,9 +346,7 @@ def _restore_postgres(dump: Path) -> None:
     """
     args, env = _pg_env()
     for tool in ("pg_restore", "psql"):
-        if shutil.which(tool) is None:
-            raise BackupError(gettext("%(tool)s is not installed; install the PostgreSQL client tools matching "
-                                      "the server.") % {"tool": tool})
+        _require(tool)
     with tempfile.TemporaryFile() as psql_err, tempfile.TemporaryFile() as restore_err:
         psql = subprocess.Popen(
             ["psql", "--quiet", "--no-psqlrc", "--set", "ON_ERROR_STOP=1", "--single-transaction", "--file", "-",
@@ -363,16 +367,14 @@ def _restore_postgres(dump: Path) -> None:
             psql.kill()
             psql.wait()
             restore_err.seek(0)
-            raise BackupError(gettext("%(tool)s failed: %(error)s") % {
-                "tool": "pg_restore", "error": restore_err.read().decode(errors="replace").strip()[:500]})
+            raise _failed("pg_restore", restore_err.read().decode(errors="replace"))
         try:
             psql.stdin.close()
         except BrokenPipeError:
             pass
         if psql.wait() != 0:
             psql_err.seek(0)
-            raise BackupError(gettext("%(tool)s failed: %(error)s") % {
-                "tool": "psql", "error": psql_err.read().decode(errors="replace").strip()[:500]})
+            raise _failed("psql", psql_err.read().decode(errors="replace"))
 
 
 def restore_backup(path: Path | str) -> BackupInfo:
