@@ -53,9 +53,10 @@ Design choices, and why:
   a fixed 500 rounds beat the chosen ~30 (RMSSE 0.303 vs 0.335 with an 8-week scale window); the
   26-week scale window closed most of that gap (0.304). Set ``num_rounds`` to fix the rounds.
 * **Intervals: split conformal.** The same held-out forecast (after the fallbacks) gives normalised
-  residuals; their 10/50/90 % quantiles per horizon bucket (steps 1, 2-3, 4-7, 8-15, 16-31) give
-  p10/p50/p90; the model is then refitted on all history with the chosen rounds scaled up for the
-  extra data. ``yhat`` is the mean forecast, p50 the calibrated median.
+  residuals; their 10/50/90 % quantiles per horizon bucket (two weeks for daily data, else steps 1,
+  2-3, 4-7, ...), centred on the median, give p10/p90 around the forecast (see ``intervals.py`` for
+  why); the model is then refitted on all history with the chosen rounds scaled up for the extra data.
+  ``yhat`` is the mean forecast and p50 equals it (clipped at 0).
 * **Missing periods** (per location): ``zero`` (default; a missing period between a series' first row and
   the end of the history is a closed day with zero demand, ``is_open`` = 0 there) or ``unknown`` (NaN: not
   a training target, not scored, lags see a gap). Periods before a series' first row are unknown.

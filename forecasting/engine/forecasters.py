@@ -11,7 +11,7 @@ from .baselines import BASELINES, baseline_predict
 from .config import EngineConfig
 from .errors import EngineError
 from .features import default_spec
-from .intervals import Calibration, calibrate
+from .intervals import Calibration, bucket_width, calibrate
 from .lgbm import LightGBMForecaster, Progress
 from .panel import Panel, closed_mask, series_level
 
@@ -35,7 +35,10 @@ class BaselineForecaster:
             cut = end - H
             pred = self.predict(panel, cut, H)
             level = series_level(panel.y[:, :cut], 2 * self.spec.scale_window)
-            self.calibration = calibrate(panel.y[:, cut:end], pred, level, exclude=closed_mask(panel, cut, H))
+            self.calibration = calibrate(
+                panel.y[:, cut:end], pred, level, exclude=closed_mask(panel, cut, H),
+                width=bucket_width(self.spec.season, H),
+            )
         else:
             self.calibration = Calibration((0.1, 0.5, 0.9), [[0.0, 0.0, 0.0]], [0.0, 0.0, 0.0], 0)
         return self

@@ -15,7 +15,7 @@ from .config import EngineConfig, lgb_params, resolve_threads
 from .errors import EngineError
 from .features import CATEGORICAL, FeatureBuilder, FeatureSpec, SeriesState, default_spec
 from .guards import LIGHTGBM, plausible_upper
-from .intervals import Calibration, calibrate
+from .intervals import Calibration, bucket_width, calibrate
 from .panel import Panel, closed_mask, series_level
 
 Progress = Callable[[str, int, int], None]
@@ -141,7 +141,7 @@ class LightGBMForecaster:
             t0 = time.perf_counter()
             closed = closed_mask(panel, cut, H)
             pred = self._choose_methods(panel, cut, H, actual, pred, closed)
-            self.calibration = calibrate(actual, pred, level, exclude=closed)
+            self.calibration = calibrate(actual, pred, level, exclude=closed, width=bucket_width(self.spec.season, H))
             if cfg.refit:
                 chosen = [(None, best) for _, best in chosen]
                 self.members = []
