@@ -34,6 +34,9 @@ class FeatureSpec:
     scale_window: int
     driver_window: int
     calendar: tuple[str, ...]
+    # drivers seen across the location's other series (share on promotion, own price vs theirs); False in
+    # models stored before the feature existed, so they keep their feature list
+    location_drivers: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -55,6 +58,7 @@ def default_spec(freq: Frequency) -> FeatureSpec:
             scale_window=28,
             driver_window=7,
             calendar=("day_of_week", "day", "month", "week_of_year", "day_of_year"),
+            location_drivers=True,
         )
     if freq.kind == "W":
         return FeatureSpec(
@@ -66,6 +70,7 @@ def default_spec(freq: Frequency) -> FeatureSpec:
             scale_window=26,
             driver_window=2,
             calendar=("week_of_year", "month", "day"),
+            location_drivers=True,
         )
     return FeatureSpec(
         season=12,
@@ -76,6 +81,7 @@ def default_spec(freq: Frequency) -> FeatureSpec:
         scale_window=6,
         driver_window=1,
         calendar=("month",),
+        location_drivers=True,
     )
 
 
@@ -185,7 +191,46 @@ class FeatureBuilder:
             np.cumsum(np.where(known, d, 0.0), axis=1, out=s[:, 1:])
             np.cumsum(known, axis=1, dtype=np.int32, out=c[:, 1:])
             self._driver_sums[name] = (s, c)
+        self._location_tables: dict[str, np.ndarray] = {}
+        self._location_of = pd.factorize(panel.series["location"])[0] if panel.n else np.zeros(0, dtype=np.int64)
+        # only where a location holds several series: alone on its shelf, a series' table is itself
+        if spec.location_drivers and drivers and panel.n and np.bincount(self._location_of).max() > 1:
+            self._location_tables = self._location_driver_tables()
         self.names = self._names()
+
+    def _location_driver_tables(self) -> dict[str, np.ndarray]:
+        """Per driver, a (locations x periods) mean over the location's series, known in advance like the driver.
+
+        A shopper picks between the products on the same shelf: a promotion on the neighbour takes sales
+        from this one, and a price cut is only deep relative to what the others cost. Binary drivers give
+        the share of the location's series on the driver; numeric ones the mean of the series' relative
+        value (current / own trailing mean, so a 128 oz pack and a 64 oz one compare as discounts).
+        """
+        width = self.panel.drivers[self.drivers[0]].shape[1]
+        loc = self._location_of
+        n_loc = int(loc.max()) + 1
+        cols = np.arange(width)
+        out = {}
+        for d in self.drivers:
+            if self.panel.binary.get(d, False):
+                v = self.panel.drivers[d].astype(np.float64)
+            else:
+                v = self._relative(d, cols)
+            known = np.isfinite(v)
+            tot = np.zeros((n_loc, width))
+            cnt = np.zeros((n_loc, width))
+            np.add.at(tot, loc, np.where(known, v, 0.0))
+            np.add.at(cnt, loc, known)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[d] = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan).astype(np.float32)
+        return out
+
+    def _relative(self, name: str, cols: np.ndarray) -> np.ndarray:
+        """A numeric driver over its own trailing mean (the scale window before each period)."""
+        cur = self._driver_at(name, cols)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ref = self._driver_mean(name, cols - self.spec.scale_window, cols)
+            return np.where(ref > 0, cur / ref, np.nan)
 
     def _names(self) -> list[str]:
         sp = self.spec
@@ -199,6 +244,8 @@ class FeatureBuilder:
                 names += [d, f"{d}_prev", f"{d}_next", f"{d}_past_{sp.driver_window}", f"{d}_next_{sp.driver_window}"]
             else:
                 names += [d, f"{d}_rel", f"{d}_chg"]
+        for d in self._location_tables:
+            names += [f"{d}_location" if self.panel.binary.get(d, False) else f"{d}_rel_location"]
         names += list(CATEGORICAL)
         return names
 
@@ -279,11 +326,17 @@ class FeatureBuilder:
                 put(self._driver_mean(d, cols + 1, cols + 1 + w))
             else:
                 cur = self._driver_at(d, cols)
+                put(self._relative(d, cols))
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    ref = self._driver_mean(d, cols - sp.scale_window, cols)
-                    put(np.where(ref > 0, cur / ref, np.nan))
                     prev = self._driver_at(d, cols - 1)
                     put(np.where(prev > 0, cur / prev, np.nan))
+        for d, table in self._location_tables.items():
+            theirs = table[self._location_of][:, np.clip(cols, 0, table.shape[1] - 1)]
+            if self.panel.binary.get(d, False):
+                put(theirs)
+            else:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    put(np.where(theirs > 0, self._relative(d, cols) / theirs, np.nan))
         for name in CATEGORICAL:
             put(self.codes[name][:, None])
         keep = np.broadcast_to(scale, (n, len(cols)))

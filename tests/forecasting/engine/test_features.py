@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from forecasting.engine import build_panel
-from forecasting.engine.features import FeatureBuilder, SeriesState, default_spec
+from forecasting.engine.features import FeatureBuilder, FeatureSpec, SeriesState, default_spec
 from forecasting.engine.lgbm import _category_codes
 
 from .conftest import make_daily
@@ -70,3 +70,35 @@ def test_feature_names_cover_calendar_drivers_and_ids():
     for n in ("lag_1", "lag_7", "mean_56", "smean_4", "day_of_week", "promo", "promo_next", "is_open_prev",
               "location_id", "product_id", "category_id"):
         assert n in names
+
+
+def test_location_drivers_describe_the_other_series_on_the_shelf():
+    history, _ = make_daily(n_locations=2, n_products=3, days=60)
+    history["price"] = 2.0 + (history["product"] == "P1") * 1.0
+    history.loc[(history["product"] == "P0") & (history["date"] >= "2023-02-20"), "price"] = 1.0  # a price cut
+    panel = build_panel(history)
+    fb = _builder(panel)
+    assert "promo_location" in fb.names and "price_rel_location" in fb.names
+    t = panel.T - 1
+    X, _ = fb.build(SeriesState(panel.y, panel.T), np.array([t]))
+    promo = panel.drivers["promo"][:, t]
+    loc = panel.series["location"].to_numpy()
+    share = X[:, fb.names.index("promo_location")]
+    for i in range(panel.n):
+        assert share[i] == np.float32(promo[loc == loc[i]].mean())
+    rel = X[:, fb.names.index("price_rel_location")]
+    p0 = np.flatnonzero(panel.series["product"].to_numpy() == "P0")
+    others = np.flatnonzero(panel.series["product"].to_numpy() != "P0")
+    assert (rel[p0] < 1).all() and (rel[others] > 1).all()  # the cut is deep against the shelf, the rest dearer
+
+
+def test_location_drivers_only_where_a_location_has_several_series_and_not_in_old_models():
+    history, _ = make_daily(n_locations=3, n_products=1, days=40)
+    assert not any(n.endswith("_location") for n in _builder(build_panel(history)).names)
+    history, _ = make_daily(n_locations=2, n_products=2, days=40)
+    panel = build_panel(history)
+    spec = default_spec(panel.freq).to_dict()
+    old = FeatureSpec.from_dict({k: v for k, v in spec.items() if k != "location_drivers"})
+    cats = {c: sorted(panel.series[c].unique()) for c in ("location", "product", "category")}
+    names = FeatureBuilder(old, panel, _category_codes(panel, cats), list(panel.drivers)).names
+    assert not any(n.endswith("_location") for n in names)  # a stored model keeps the features it was trained on
