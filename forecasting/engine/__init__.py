@@ -57,6 +57,12 @@ Design choices, and why:
   2-3, 4-7, ...), centred on the median, give p10/p90 around the forecast (see ``intervals.py`` for
   why); the model is then refitted on all history with the chosen rounds scaled up for the extra data.
   ``yhat`` is the mean forecast and p50 equals it (clipped at 0).
+* **Drivers across the shelf.** Where a location holds several series, each numeric driver also gives
+  the series' relative value (current / own trailing mean) over the location's mean relative value,
+  and each binary driver the share of the location's series on it, for every period including the
+  horizon. A promotion on the neighbouring product takes sales from this one, and a price cut counts by
+  how deep it is against the others; on Dominick's orange juice (11 items per store) RMSSE went from
+  0.297 to 0.279. Store-level panels (one series per location) do not get these columns.
 * **Missing periods** (per location): ``zero`` (default; a missing period between a series' first row and
   the end of the history is a closed day with zero demand, ``is_open`` = 0 there) or ``unknown`` (NaN: not
   a training target, not scored, lags see a gap). Periods before a series' first row are unknown.
