@@ -22,7 +22,11 @@ Progress = Callable[[str, int, int], None]
 # baselines a series may fall back to, the first being the default fallback
 CANDIDATE_BASELINES = ("seasonal_mean", "seasonal_naive", "moving_average")
 YEAR = {"D": 364, "W": 52, "M": 12}
-ROUND_TOLERANCE = 0.02
+# one 28-day window is a noisy judge of the round count, and the two errors cost differently: a global model
+# stopped early underfits every series (Rossmann: 103 rounds 0.163 RMSSE, 309 rounds 0.152), while rounds past
+# the best cost little at this learning rate (Dominick's: 150 rounds 0.277, 643 rounds 0.279). So the largest
+# candidate within 5 % of the best score wins (2 % let other seeds' windows pick 100-150 rounds on Rossmann).
+ROUND_TOLERANCE = 0.05
 UNTRUSTED_ERROR = 2.0  # RMSE / level above which a model forecast is not trusted if a baseline does better
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
@@ -303,10 +307,7 @@ class LightGBMForecaster:
             per_series = np.where(known, err, 0.0).sum(axis=1)[cnt > 0] / cnt[cnt > 0]
             scores.append(float(per_series.mean()) if len(per_series) else 0.0)
             _notify(progress, "calibrate", k + 1, len(cands))
-        # one window is a noisy judge: the largest candidate within ROUND_TOLERANCE of the best score wins
-        # (Rossmann: the strict minimum took 50 rounds, RMSSE 0.166; 300 rounds gave 0.158)
-        floor = min(scores) * (1 + ROUND_TOLERANCE) + 1e-12
-        return max(it for it, sc in zip(cands, scores, strict=True) if sc <= floor)
+        return pick_rounds(cands, scores)
 
     # -- forecasting ---------------------------------------------------------------------------
     def predict(
@@ -408,6 +409,12 @@ class LightGBMForecaster:
         self.choice = {(loc, prod): (m, b) for loc, prod, m, b in model.series_choice}
         self.blend_weight = model.blend_weight
         return self
+
+
+def pick_rounds(candidates: list[int], scores: list[float], tolerance: float = ROUND_TOLERANCE) -> int:
+    """The largest round count whose multi-step score is within ``tolerance`` of the best (see ROUND_TOLERANCE)."""
+    floor = min(scores) * (1 + tolerance) + 1e-12
+    return max(it for it, sc in zip(candidates, scores, strict=True) if sc <= floor)
 
 
 def _progress_callback(progress: Progress | None, stage: str, total: int):

@@ -9,7 +9,7 @@ import pytest
 from forecasting.engine import EngineConfig, EngineError, ForecastModel, build_panel, predict, train
 from forecasting.engine.config import make_config
 from forecasting.engine.features import SeriesState
-from forecasting.engine.lgbm import LightGBMForecaster
+from forecasting.engine.lgbm import LightGBMForecaster, pick_rounds
 
 from .conftest import fast_config, make_daily
 
@@ -286,3 +286,12 @@ def test_training_matrix_built_in_blocks_equals_the_one_shot_build(daily):
     assert np.array_equal(tcol[order], t_all[ref])
     np.testing.assert_array_equal(X[order], X_all[ref])
     np.testing.assert_allclose(label[order], np.minimum(target[mask] / scale, 100.0)[ref].astype(np.float32))
+
+
+def test_round_choice_leans_to_more_rounds_within_the_tolerance():
+    cands = [25, 50, 100, 150, 200, 300]
+    # a noisy window that likes 100 rounds best: 300 rounds are 4 % worse there, so they are kept
+    assert pick_rounds(cands, [1.30, 1.10, 1.000, 1.02, 1.03, 1.04]) == 300
+    # clearly worse past the best (overfitting): the best stays
+    assert pick_rounds(cands, [1.30, 1.10, 1.000, 1.08, 1.12, 1.20]) == 100
+    assert pick_rounds([600], [0.5]) == 600
