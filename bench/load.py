@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import queue
 import random
+import resource
 import signal
 import statistics
 import subprocess
@@ -250,13 +251,17 @@ def _client_process(users: list[int], seconds: float, think: float, tokens: list
         thread.start()
     for thread in threads:
         thread.join()
-    results.put((dict(latencies), dict(errors), dict(timeline)))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((dict(latencies), dict(errors), dict(timeline), usage.ru_utime + usage.ru_stime))
 
 
 def run_users(tokens: list[str], seconds: float, think: float, processes: int,
               account_id: int, tick: Callable[[], None] = lambda: None,
-              ) -> tuple[dict[str, list[float]], dict[str, int], float, dict[int, list[float]]]:
-    """Users spread over separate client processes, so the client's own GIL never throttles the load."""
+              ) -> tuple[dict[str, list[float]], dict[str, int], float, dict[int, list[float]], float]:
+    """Users spread over separate client processes, so the client's own GIL never throttles the load.
+
+    Also answers the CPU seconds the client processes spent: they share the 2 cores with the server.
+    """
     users = len(tokens)
     context = multiprocessing.get_context("fork")
     results = context.Queue()
@@ -271,14 +276,15 @@ def run_users(tokens: list[str], seconds: float, think: float, processes: int,
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     timeline: dict[int, list[float]] = defaultdict(list)
-    received = 0
+    received, client_cpu = 0, 0.0
     while received < len(children):
         try:
-            part_latencies, part_errors, part_timeline = results.get(timeout=1.0)
+            part_latencies, part_errors, part_timeline, part_cpu = results.get(timeout=1.0)
         except queue.Empty:
             tick()
             continue
         received += 1
+        client_cpu += part_cpu
         for second, values in part_timeline.items():
             timeline[second].extend(values)
         for name, values in part_latencies.items():
@@ -287,7 +293,7 @@ def run_users(tokens: list[str], seconds: float, think: float, processes: int,
             errors[name] += count
     for child in children:
         child.join()
-    return latencies, errors, time.time() - start_at, timeline
+    return latencies, errors, time.time() - start_at, timeline, client_cpu
 
 
 def print_timeline(timeline: dict[int, list[float]], every: int = 5) -> None:
@@ -357,7 +363,7 @@ def main() -> None:
         server = start_gunicorn(url, args.workers, phases(args.redis_url)[phase])
         try:
             cpu = ServerCpu(server.pid, url)
-            latencies, errors, wall, timeline = run_users(tokens, args.seconds, args.think, args.processes,
+            latencies, errors, wall, timeline, client_cpu = run_users(tokens, args.seconds, args.think, args.processes,
                                                           account_id, tick=cpu.tick)
             cpu.tick()
             web_cpu, db_cpu = cpu.totals()
@@ -373,7 +379,8 @@ def main() -> None:
         requests_done = sum(len(v) for v in latencies.values())
         per_request = 1000 / max(1, requests_done)
         print(f"server CPU per request: gunicorn {web_cpu * per_request:.1f} ms + PostgreSQL backends "
-              f"{db_cpu * per_request:.1f} ms ({web_cpu + db_cpu:.1f} s in all); host load average "
+              f"{db_cpu * per_request:.1f} ms ({web_cpu + db_cpu:.1f} s in all); client CPU per request "
+              f"{client_cpu * per_request:.1f} ms (same cores); host load average "
               f"{'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
         if args.timeline:
             print_timeline(timeline)
