@@ -24,11 +24,18 @@ def register_language_resolver(resolver: LanguageResolver) -> None:
         _resolvers.append(resolver)
 
 
-def activate_preferred_language(request, user) -> None:
-    """Activate the user's chosen language for the rest of this request (nothing when they chose none)."""
+def preferred_language_of(user) -> str:
+    """The language the user chose, or "" (the first registered resolver that knows one answers)."""
     for resolver in _resolvers:
         language = resolver(user)
         if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = translation.get_language()
-            return
+            return language
+    return ""
+
+
+def activate_language(request, language: str) -> None:
+    """Activate `language` for the rest of this request (nothing when it is empty)."""
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+

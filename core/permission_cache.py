@@ -5,7 +5,9 @@ re-reads user and group permissions (about 40 % of a cached dashboard read's ser
 pyinstrument under bench/load.py). Here the set is kept in the shared cache under a global *permissions
 version*. Any change that can alter a permission set (a user's groups or own permissions, a group's permissions,
 a group, permission or user row) bumps the version at once and again when its transaction commits, so a revoked
-role takes effect on the next request, never later. `is_active` is still read from the user row each request.
+role takes effect on the next request, never later. A JWT request reads the user row itself, the language
+and this set together from one cache entry built under the same version (core/auth_cache.py), so a
+deactivation, a deletion or a changed language is seen on the next request too.
 """
 
 from __future__ import annotations

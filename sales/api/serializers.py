@@ -45,6 +45,21 @@ class ProductCategorySerializer(serializers.ModelSerializer):
         return parent
 
 
+def listed(instance, name: str) -> list | None:
+    """The rows of relation `name` that a list view prefetched into a plain list (`Prefetch(to_attr="listed_…")`),
+    or None. Django's own prefetch cache builds a filtered queryset per row and per relation just to hand back the
+    cached rows (half of the products page's CPU); a plain list costs nothing to read."""
+    return instance.__dict__.get(f"listed_{name}")
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    """Reads the prefetched plain list when the view made one, else the relation as usual."""
+
+    def get_attribute(self, instance):
+        rows = listed(instance, self.field_name)
+        return rows if rows is not None else super().get_attribute(instance)
+
+
 class ProductSourceRefSerializer(serializers.ModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
 
@@ -52,13 +67,15 @@ class ProductSourceRefSerializer(serializers.ModelSerializer):
         model = ProductSourceRef
         fields = ["id", "account", "account_name", "external_id", "synced_at"]
         read_only_fields = fields
+        list_serializer_class = PrefetchedListSerializer
 
 
 class BarcodeListField(serializers.ListField):
     """The product's barcodes as a list of strings (prefetched by the view)."""
 
     def get_attribute(self, instance):
-        return [b.barcode for b in instance.barcodes.all()]
+        rows = listed(instance, "barcodes")
+        return [b.barcode for b in (rows if rows is not None else instance.barcodes.all())]
 
 
 class ProductSerializer(serializers.ModelSerializer):

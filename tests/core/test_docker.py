@@ -70,6 +70,17 @@ def test_gunicorn_config_is_valid_and_keeps_connections_longer_than_proxies(monk
     assert "gunicorn.conf.py" in (ROOT / "docker" / "entrypoint.sh").read_text()
 
 
+def test_gunicorn_freezes_the_preloaded_app_before_forking_a_worker():
+    import gc
+
+    pre_fork = runpy.run_path(str(ROOT / "docker" / "gunicorn.conf.py"))["pre_fork"]
+    try:
+        pre_fork(None, None)
+        assert gc.get_freeze_count() > 10_000, "the imported app belongs in the permanent generation"
+    finally:
+        gc.unfreeze()
+
+
 def test_compose_has_redis_for_broker_and_cache_and_workers_scale():
     compose = yaml.safe_load((ROOT / "docker" / "compose.yml").read_text())
     services = compose["services"]

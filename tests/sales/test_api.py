@@ -183,3 +183,23 @@ def test_the_manual_order_rules_live_in_the_service_and_answer_in_the_api(client
                            "lines": []})
     assert invalid.value.errors and set(invalid.value.as_dict()) >= {"code"}
     assert not Order.objects.filter(external_id="m-4").exists()
+
+
+def test_the_products_list_shows_each_products_barcodes_and_source_refs_in_flat_queries(
+        client_for, make_product, account, django_assert_max_num_queries):
+    from sales.models import ProductBarcode, ProductSourceRef
+
+    client = client_for("viewer")
+    for index in range(6):
+        product = make_product(f"P{index}")
+        ProductBarcode.objects.bulk_create([ProductBarcode(product=product, barcode=f"{index}-{n}") for n in (2, 1)])
+        ProductSourceRef.objects.create(product=product, account=account, external_id=f"ext-{index}")
+    client.get("/api/v1/products/")  # the user and permissions cached, as for any later request
+    with django_assert_max_num_queries(5):  # count, page, barcodes, source refs (+ their accounts joined)
+        listed = client.get("/api/v1/products/").json()["results"]
+    assert len(listed) == 6
+    for row in listed:
+        index = row["sku"][1:]
+        assert row["barcodes"] == [f"{index}-2", f"{index}-1"]  # in the order they were added
+        assert [(r["external_id"], r["account_name"]) for r in row["source_refs"]] == [(f"ext-{index}", "Sentos TR")]
+        assert client.get(f"/api/v1/products/{row['id']}/").json() == row  # the detail answers the same
