@@ -13,6 +13,10 @@ with that many workers (``FORECAST_THREADS=1`` each, so workers, not threads, sc
 is from the first run's start to the batch's end as the runs record them (cluster start-up excluded); the
 speed-up is against 1 worker measured in the same run.
 
+Part 1b (``--global-model``, after the batches, same database): one model over all scopes' series, trained in-process
+and by the Dask backend on a LocalCluster (``FORECAST_ENGINE_BACKEND=dask``), e.g. ``local:1,dask:2`` (backend:threads
+or workers); its stage times as the run records them, and how far the Dask forecasts are from the first run's.
+
 Part 2: ``--rows`` daily-sales rows in two databases, one partitioned by month (migration sales 0008), one
 plain (migrated back to sales 0007); the analytics summary of one month and the history load of one scope,
 best of three, side by side with the ratio.
@@ -118,6 +122,57 @@ def forecast_part(args) -> None:
         print(
             f"{workers:2d} worker(s): nightly forecast of {company['scopes']} scopes in {seconds:7.1f} s, "
             f"speed-up {base / seconds:4.2f}× (vs {args.workers[0]})",
+            flush=True,
+        )
+    global_model_part(env, args)
+
+
+GLOBAL = """
+import django, json, sys, time
+django.setup()
+from forecasting.services.runs import train_and_forecast
+started = time.perf_counter()
+run = train_and_forecast(horizon=28, parameters=json.loads(sys.argv[1]))
+print(json.dumps({"run": run.pk, "wall": time.perf_counter() - started, "seconds": run.seconds,
+                  "backend": run.parameters["backend"], "series": run.series_count}))
+"""
+
+GAP = """
+import django, sys
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute(
+        "SELECT avg(abs(a.yhat - b.yhat)) / nullif(avg(a.yhat), 0) FROM forecasting_forecast a "
+        "JOIN forecasting_forecast b USING (location_id, product_id, date) WHERE a.run_id = %s AND b.run_id = %s",
+        [int(sys.argv[1]), int(sys.argv[2])],
+    )
+    print(cursor.fetchone()[0])
+"""
+
+
+def global_model_part(env: dict, args) -> None:
+    """One run over every series (no scope) per backend:threads entry; stage times and the gap to the first run."""
+    entries = [e.split(":") for e in args.global_model.split(",") if e]
+    first = None
+    for backend, count in entries:
+        run_env = {**env, "FORECAST_ENGINE_BACKEND": backend}
+        if backend == "dask":
+            run_env.update(FORECAST_DASK_WORKERS=count, FORECAST_DASK_SCHEDULER="", FORECAST_THREADS="1")
+        else:
+            run_env["FORECAST_THREADS"] = count
+        out = json.loads(_run([sys.executable, "-c", GLOBAL, json.dumps(FAST)], run_env).splitlines()[-1])
+        s = out["seconds"]
+        gap = ""
+        if first is None:
+            first = out
+        else:
+            value = float(_run([sys.executable, "-c", GAP, str(first["run"]), str(out["run"])], env).split()[-1])
+            gap = f", forecasts {value:.1%} of the level from {first['backend']}'s"
+        label = f"{backend} ({count} {'workers' if backend == 'dask' else 'thread(s)'})"
+        print(
+            f"one model, {out['series']:,} series, {label:20s}: {out['wall']:6.1f} s "
+            f"(load {s['load']:.0f}, train {s['train']:.0f}, predict {s['predict']:.0f}, write {s['write']:.0f}){gap}",
             flush=True,
         )
 
@@ -247,6 +302,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000, help="daily-sales rows of the partition part")
     parser.add_argument("--redis-url", default="", help="django-q2 broker (default: the ORM broker)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds one batch may take")
+    parser.add_argument("--global-model", default="local:1,dask:2",
+                        help="one model over all series per backend:threads-or-workers ('' = skip)")
     parser.add_argument("--skip-forecast", action="store_true")
     parser.add_argument("--skip-partitions", action="store_true")
     args = parser.parse_args()

@@ -13,16 +13,19 @@ constraints must already contain the key (``DailySale``'s (location, product, da
 ``ON CONFLICT (location_id, product_id, date)`` keeps working unchanged).
 
 :func:`ensure_partitions_of` creates the ranges ahead (the maintenance command and its schedule), and moves rows
-that landed in the default partition (a history import) into ranges of their own.
+that landed in the default partition (a history import) into ranges of their own; :func:`drop_empty_partitions`
+detaches and drops the ranges retention has emptied.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 
 logger = logging.getLogger("salesforecast")
 
@@ -257,3 +260,70 @@ def ensure_partitions_of(table: str, scheme: Scheme, *, ahead: int = 3, using: s
     if created:
         logger.info("partitions created", extra={"table": table, "partitions": created})
     return created
+
+
+_BOUND = re.compile(r"FOR VALUES FROM \('?([^')]*)'?\) TO \('?([^')]*)'?\)")
+
+
+def partition_bounds(cursor, table: str) -> list[tuple[str, str, str]]:
+    """(name, from, to) of each range partition, as PostgreSQL prints the bounds; the default partition is left out."""
+    cursor.execute(
+        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s ORDER BY c.relname",
+        [table],
+    )
+    found = []
+    for name, bound in cursor.fetchall():
+        match = _BOUND.search(bound or "")
+        if match:  # "DEFAULT" has no range
+            found.append((name, match.group(1), match.group(2)))
+    return found
+
+
+def drop_empty_partitions(
+    table: str, in_use: Callable[[int, int], bool], *, below: int, using: str = "default"
+) -> list[str]:
+    """Detach and drop the empty partitions of an integer-keyed table wholly below ``below`` that the owner no longer
+    uses (``in_use(start, end)`` is False); returns their names. PostgreSQL only; never the default partition.
+
+    Why: pruning rows (old forecast runs) leaves their partitions behind, empty, and every query plan and
+    maintenance pass still walks them. A partition reaching ``below`` (the block new rows go to) is left alone.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
+    q = connection.ops.quote_name
+    dropped: list[str] = []
+    with connection.cursor() as cursor:
+        if not is_partitioned(cursor, table):
+            return []
+        candidates = []
+        for name, start, end in partition_bounds(cursor, table):
+            try:
+                lo, hi = int(start), int(end)
+            except ValueError:  # not an integer range (months): not this function's business
+                continue
+            if hi <= below and not in_use(lo, hi):
+                candidates.append(name)
+    for name in candidates:
+        try:
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                # The parent first (as every query takes them), the row check and the drop under that one lock: no
+                # writer slips a row in between. A long reader holds us up at most lock_timeout; then next night.
+                cursor.execute("SET LOCAL lock_timeout = '5s'")
+                # deferred foreign-key checks of rows deleted earlier in an enclosing transaction would block the
+                # DROP ("pending trigger events"): run them now
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"LOCK TABLE {q(table)} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute(f"SELECT 1 FROM {q(name)} LIMIT 1")
+                if cursor.fetchone() is not None:
+                    continue
+                cursor.execute(f"ALTER TABLE {q(table)} DETACH PARTITION {q(name)}")
+                cursor.execute(f"DROP TABLE {q(name)}")
+        except OperationalError as exc:
+            logger.warning("partition not dropped", extra={"table": table, "partition": name, "error": str(exc)})
+            continue
+        dropped.append(name)
+    if dropped:
+        logger.info("empty partitions dropped", extra={"table": table, "partitions": dropped})
+    return dropped

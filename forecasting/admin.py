@@ -430,7 +430,7 @@ def _int(value) -> int | None:
 @admin.register(ForecastAccuracyLog)
 class ForecastAccuracyLogAdmin(admin.ModelAdmin):
     list_display = ["run", "location", "product", "date", "horizon_day", "forecast", "actual", "error", "in_band"]
-    list_filter = ["horizon_day", "run__kind", "date"]
+    list_filter = ["horizon_day", "run__kind", "run__forecast_scope", "date"]
     search_fields = ["product__sku", "location__code", "=run__id"]
     list_select_related = ["run", "location", "product"]
     raw_id_fields = ["run", "location", "product"]
@@ -456,6 +456,10 @@ class ForecastAccuracyLogAdmin(admin.ModelAdmin):
         if changelist is not None:
             queryset = changelist.get_queryset(request)
             response.context_data["accuracy_by_run"] = accuracy_summary("run", queryset=queryset)[-10:]
+            by_scope = accuracy_summary("forecast_scope", queryset=queryset)
+            # only worth a table when scopes are in play: one "everything" row would repeat the runs' table
+            if any(row["key"] is not None for row in by_scope):
+                response.context_data["accuracy_by_scope"] = by_scope
         return response
 
 

@@ -33,3 +33,4 @@ class AccuracyGroupBy(models.TextChoices):
     LOCATION = "location", "Location"
     PRODUCT = "product", "Product"
     HORIZON_DAY = "horizon_day", "Horizon day"
+    FORECAST_SCOPE = "forecast_scope", "Forecast scope"

@@ -6,6 +6,16 @@ tables can be reviewed on their own. Same shape: msgid -> (ru, kk, tr); every %(
 """
 
 MESSAGES = {
+    "Everything (runs without a scope)": (
+        "Всё (запуски без области)",
+        "Барлығы (аясыз іске қосулар)",
+        "Tümü (kapsamsız çalıştırmalar)",
+    ),
+    "; and %(count)d more": (
+        "; и ещё %(count)d",
+        "; және тағы %(count)d",
+        "; ve %(count)d tane daha",
+    ),
     'run #%(id)s is %(status)s (stage %(stage)s) on %(where)s; wait for it to finish before starting another': (
         'запуск #%(id)s в статусе %(status)s (этап %(stage)s) на %(where)s; дождитесь его завершения, прежде чем начинать новый',
         '#%(id)s іске қосу %(status)s күйінде (%(stage)s кезеңі), %(where)s; жаңасын бастамас бұрын оның аяқталуын күтіңіз',
@@ -2505,6 +2515,38 @@ MESSAGES = {
 
 # msgid_plural entries: msgid -> forms per language (ru: 4 forms as its catalogue header says, kk: 2, tr: 2)
 MESSAGE_PLURALS = {
+    "%(failed)d of %(total)d scope failed: %(names)s": (
+        (
+            "ошибка в %(failed)d из %(total)d области: %(names)s",
+            "ошибка в %(failed)d из %(total)d областей: %(names)s",
+            "ошибка в %(failed)d из %(total)d областей: %(names)s",
+            "ошибка в %(failed)d из %(total)d области: %(names)s",
+        ),
+        (
+            "%(total)d аяның %(failed)d аясы сәтсіз аяқталды: %(names)s",
+            "%(total)d аяның %(failed)d аясы сәтсіз аяқталды: %(names)s",
+        ),
+        (
+            "%(total)d kapsamdan %(failed)d tanesi başarısız oldu: %(names)s",
+            "%(total)d kapsamdan %(failed)d tanesi başarısız oldu: %(names)s",
+        ),
+    ),
+    "%(done)d of %(total)d scope done, %(failed)d failed": (
+        (
+            "готово %(done)d из %(total)d области, с ошибкой %(failed)d",
+            "готово %(done)d из %(total)d областей, с ошибкой %(failed)d",
+            "готово %(done)d из %(total)d областей, с ошибкой %(failed)d",
+            "готово %(done)d из %(total)d области, с ошибкой %(failed)d",
+        ),
+        (
+            "%(total)d аяның %(done)d аясы дайын, %(failed)d сәтсіз",
+            "%(total)d аяның %(done)d аясы дайын, %(failed)d сәтсіз",
+        ),
+        (
+            "%(total)d kapsamdan %(done)d tanesi tamamlandı, %(failed)d başarısız",
+            "%(total)d kapsamdan %(done)d tanesi tamamlandı, %(failed)d başarısız",
+        ),
+    ),
     "scope %(name)r has %(count)s run; deactivate it instead of deleting (its runs stay on record)": (
         (
             "у области %(name)r %(count)s запуск; отключите её вместо удаления (её запуски остаются в истории)",

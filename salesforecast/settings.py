@@ -182,6 +182,15 @@ PARTITION_MONTHS_AHEAD = env.int("PARTITION_MONTHS_AHEAD", default=3)
 # Forecast runs older than this many days are deleted (`manage.py prune_forecast_runs`, nightly), except each
 # scope's forecast of record and the models it reuses; 0 keeps every run.
 FORECAST_RUN_RETENTION_DAYS = env.int("FORECAST_RUN_RETENTION_DAYS", default=90)
+# Who trains a run's boosters: `local` (this worker process, the default) or `dask` (lightgbm.dask over the cluster
+# at FORECAST_DASK_SCHEDULER; empty starts a LocalCluster of FORECAST_DASK_WORKERS threads for the run).
+FORECAST_ENGINE_BACKEND = env.str("FORECAST_ENGINE_BACKEND", default="local").strip().lower()
+if FORECAST_ENGINE_BACKEND not in ("local", "dask"):
+    raise ImproperlyConfigured(
+        f"FORECAST_ENGINE_BACKEND={FORECAST_ENGINE_BACKEND!r} is not a backend; set it to 'local' or 'dask'."
+    )
+FORECAST_DASK_SCHEDULER = env.str("FORECAST_DASK_SCHEDULER", default="")
+FORECAST_DASK_WORKERS = env.int("FORECAST_DASK_WORKERS", default=2)
 # Uploaded import files waiting for a background job.
 IMPORTS_ROOT = Path(env.str("IMPORTS_ROOT", default=str(BASE_DIR / "var" / "imports")))
 # Import files (validate and upload, API, admin, CLI): over the inline size a file is validated or imported by a

@@ -105,7 +105,10 @@ class AccuracyQuerySerializer(serializers.Serializer):
 
 class AccuracyGroupSerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=AccuracyGroupBy.choices)
-    key = serializers.IntegerField(help_text="Run, location or product id, or the horizon day.")
+    key = serializers.IntegerField(
+        allow_null=True,
+        help_text="Run, location, product or forecast scope id, or the horizon day; null: runs without a scope.",
+    )
     label = serializers.CharField()
     count = serializers.IntegerField(help_text="Scored forecast points.")
     wape = serializers.FloatField(allow_null=True, help_text="Σ|error| / Σ|actual|.")

@@ -33,6 +33,7 @@ from forecasting.api.serializers import (
     ScopeRunSerializer,
     SeriesMethodSerializer,
 )
+from forecasting.choices import AccuracyGroupBy
 from forecasting.filtersets import AccuracyFilterSet, ForecastFilterSet, ModelRunFilterSet
 from forecasting.models import Forecast, ForecastAccuracyLog, ForecastBatch, ForecastScope, ModelRun
 from forecasting.services import (
@@ -129,7 +130,7 @@ class ForecastViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class AccuracyView(GenericAPIView):
-    """Forecast accuracy on arrived actuals, aggregated by run, location, product or horizon day."""
+    """Forecast accuracy on arrived actuals, aggregated by run, location, product, horizon day or forecast scope."""
 
     queryset = ForecastAccuracyLog.objects.all()
     serializer_class = AccuracyGroupSerializer
@@ -140,8 +141,8 @@ class AccuracyView(GenericAPIView):
         summary="WAPE, MAE, bias, 80 % coverage and count per group",
         tags=["forecasting"],
         parameters=[
-            OpenApiParameter("group_by", str, enum=["run", "location", "product", "horizon_day"],
-                             description="How to group (default run).")
+            OpenApiParameter("group_by", str, enum=[g.value for g in AccuracyGroupBy],
+                             description="How to group (default run); forecast_scope adds up each scope's runs.")
         ],
         responses={200: AccuracyGroupSerializer(many=True)},
     )

@@ -2,7 +2,7 @@
 
 Public API (all inputs/outputs are pandas DataFrames; errors are :class:`EngineError`):
 
-* ``train(history, config=None, *, progress=None, **overrides) -> ForecastModel``
+* ``train(history, config=None, *, progress=None, trainer=None, **overrides) -> ForecastModel``
 * ``predict(model, history, future=None, *, horizon=None, progress=None) -> DataFrame``
   with columns ``location, product, date, yhat, p10, p50, p90, method, reason``
 * ``backtest(history, config=None, *, folds=3, models=DEFAULT_MODELS, progress=None, **overrides) -> dict``
@@ -86,6 +86,9 @@ Design choices, and why:
   years (14.6 M cells). Above the cap the older cells are sampled uniformly with the run's seed (every
   series, weekday and season keeps its share); the last horizon is kept whole. 20,000 series x 730 days
   train and forecast in 149 s at 2.6 GB on one thread (bench/README.md).
+* **Backends:** the boosters are trained at one point, a ``BoosterTrainer`` (``lgbm.LocalTrainer`` in this process
+  by default; ``dask_backend.DaskTrainer`` over a Dask cluster for one model over more series than one machine
+  trains comfortably). Features, round choice, fallbacks, intervals and the forecast do not depend on it.
 """
 
 from __future__ import annotations
@@ -96,15 +99,17 @@ from .artifact import ForecastModel
 from .backtest import DEFAULT_MODELS, backtest
 from .config import EngineConfig, make_config
 from .errors import EngineError
-from .lgbm import Progress
+from .lgbm import BoosterTrainer, LocalTrainer, Progress
 from .panel import Frequency, build_panel, detect_frequency
 
 __all__ = [
     "DEFAULT_MODELS",
+    "BoosterTrainer",
     "EngineConfig",
     "EngineError",
     "ForecastModel",
     "Frequency",
+    "LocalTrainer",
     "Progress",
     "backtest",
     "baseline_forecast",

@@ -12,7 +12,7 @@ from .config import EngineConfig, make_config
 from .errors import EngineError
 from .finalize import Finished, finish_forecast
 from .forecasters import BaselineForecaster
-from .lgbm import LightGBMForecaster, Progress
+from .lgbm import BoosterTrainer, LightGBMForecaster, Progress
 from .panel import Panel, build_panel
 
 
@@ -52,16 +52,21 @@ def train(
     config: EngineConfig | Mapping | None = None,
     *,
     progress: Progress | None = None,
+    trainer: BoosterTrainer | None = None,
     **overrides: object,
 ) -> ForecastModel:
-    """Train the global model on the whole history (and calibrate its intervals on the last horizon)."""
+    """Train the global model on the whole history (and calibrate its intervals on the last horizon).
+
+    ``trainer`` trains the boosters (default: in this process; ``dask_backend.DaskTrainer`` over a Dask cluster);
+    everything else, the forecast included, is the same whichever trained them.
+    """
     _check_history_frame(history)
     cfg = make_config(config, **overrides)
     panel = build_panel(
         history, horizon=0, freq=cfg.freq, missing_policy=cfg.missing_policy,
         missing_policy_by_location=cfg.missing_policy_by_location, drivers=cfg.drivers,
     )
-    m = LightGBMForecaster(cfg).fit(panel, panel.T, progress=progress)
+    m = LightGBMForecaster(cfg, trainer).fit(panel, panel.T, progress=progress)
     return m.to_model(panel)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 import lightgbm as lgb
 import numpy as np
@@ -50,8 +51,9 @@ class LightGBMForecaster:
     name = "lightgbm"
     design_block_cells = 2_000_000  # cells per feature block while building the training matrix (see _design)
 
-    def __init__(self, cfg: EngineConfig):
+    def __init__(self, cfg: EngineConfig, trainer: BoosterTrainer | None = None):
         self.cfg = cfg
+        self.trainer = trainer
         self.seconds = {"features": 0.0, "train": 0.0, "predict": 0.0}
         self.members: list[tuple[lgb.Booster, int]] = []
         self.calibration: Calibration | None = None
@@ -104,12 +106,10 @@ class LightGBMForecaster:
         self.seconds["features"] += time.perf_counter() - t0
         _notify(progress, "features", 1, 1)
 
-        params = lgb_params(cfg)
         cat_idx = [self.builder.names.index(c) for c in CATEGORICAL]
-        full = lgb.Dataset(
-            X, label, feature_name=self.builder.names, categorical_feature=cat_idx, params=params,
-        ).construct()
-        del X, label, mask, target  # LightGBM keeps its own 1-byte bins; the float matrix can go
+        trainer = self.trainer or LocalTrainer()
+        trainer.prepare(X, label, self.builder.names, cat_idx, lgb_params(cfg))
+        del X, label, mask, target  # the local trainer keeps LightGBM's own 1-byte bins; the float matrix can go
         gc.collect()
         objectives = [cfg.objective, *(cfg.blend or [])]
         t0 = time.perf_counter()
@@ -125,19 +125,13 @@ class LightGBMForecaster:
             for k, objective in enumerate(objectives):
                 t0 = time.perf_counter()
                 rounds = cfg.num_rounds or cfg.max_rounds
-                callbacks = [_progress_callback(progress, "train", rounds)]
-                if cfg.num_rounds is None and len(va):
-                    # a loose guard against runaway overfitting; the real choice is made below
-                    callbacks.append(lgb.early_stopping(cfg.early_stopping_rounds, verbose=False))
-                # keep_training_booster: without it LightGBM hands back the booster cut at the one-step
-                # best iteration, and the multi-step choice below would see a single candidate
-                booster = lgb.train(
-                    lgb_params(cfg, objective, k), full.subset(tr), num_boost_round=rounds,
-                    valid_sets=[full.subset(va)] if len(va) else None, callbacks=callbacks,
-                    keep_training_booster=True,
+                # early stopping is a loose guard against runaway overfitting; the real choice is made below
+                booster = trainer.train(
+                    lgb_params(cfg, objective, k), rounds, rows=tr, valid_rows=va if len(va) else None,
+                    early_stopping=cfg.early_stopping_rounds if cfg.num_rounds is None and len(va) else None,
+                    progress=progress,
                 )
                 self.seconds["train"] += time.perf_counter() - t0
-                booster.free_dataset()  # drop the training subset before the next fit
                 best = self._choose_rounds(panel, cut, H, actual, level, booster, progress)
                 chosen.append((booster, best))
             self.members = chosen
@@ -154,21 +148,18 @@ class LightGBMForecaster:
                 members = []
                 for k, (objective, (_, best)) in enumerate(zip(objectives, chosen, strict=True)):
                     final_rounds = max(1, int(round(best * grow)))
-                    booster = lgb.train(
-                        lgb_params(cfg, objective, k), full, num_boost_round=final_rounds,
-                        callbacks=[_progress_callback(progress, "train", final_rounds)],
-                    )
+                    booster = trainer.train(lgb_params(cfg, objective, k), final_rounds, progress=progress)
                     members.append((booster, final_rounds))
                 self.members = members
         else:
             rounds = cfg.num_rounds or 300
             self.members = [
-                (lgb.train(lgb_params(cfg, objective, k), full, num_boost_round=rounds,
-                           callbacks=[_progress_callback(progress, "train", rounds)]), rounds)
+                (trainer.train(lgb_params(cfg, objective, k), rounds, progress=progress), rounds)
                 for k, objective in enumerate(objectives)
             ]
             self.calibration = Calibration((0.1, 0.5, 0.9), [[0.0, 0.0, 0.0]], [0.0, 0.0, 0.0], 0)
             self.choice = {}
+        trainer.release()
         self.best_iteration = self.members[0][1]
         self.seconds["train"] += time.perf_counter() - t0
         self.end = end
@@ -415,6 +406,67 @@ def pick_rounds(candidates: list[int], scores: list[float], tolerance: float = R
     """The largest round count whose multi-step score is within ``tolerance`` of the best (see ROUND_TOLERANCE)."""
     floor = min(scores) * (1 + tolerance) + 1e-12
     return max(it for it, sc in zip(candidates, scores, strict=True) if sc <= floor)
+
+
+class BoosterTrainer(Protocol):
+    """The one point where boosters are trained: the design matrix in, a plain ``lgb.Booster`` out.
+
+    Everything around it (features, the multi-step round choice, fallbacks, intervals, the recursive forecast)
+    is the same whichever trainer made the booster; :class:`LocalTrainer` trains in this process,
+    ``dask_backend.DaskTrainer`` over a Dask cluster.
+    """
+
+    name: str
+
+    def prepare(
+        self, X: np.ndarray, label: np.ndarray, feature_names: list[str], categorical: list[int], params: dict
+    ) -> None:
+        """Take the training matrix (rows x features, float32) and its labels; the caller drops its references."""
+
+    def train(
+        self, params: dict, rounds: int, *, rows: np.ndarray | None = None, valid_rows: np.ndarray | None = None,
+        early_stopping: int | None = None, progress: Progress | None = None,
+    ) -> lgb.Booster:
+        """A booster of ``rounds`` rounds on ``rows`` (all rows when None), untruncated (see LocalTrainer)."""
+
+    def release(self) -> None:
+        """Drop the training data."""
+
+
+class LocalTrainer:
+    """``lgb.train`` in this process on one binned Dataset (the default backend)."""
+
+    name = "local"
+
+    def prepare(
+        self, X: np.ndarray, label: np.ndarray, feature_names: list[str], categorical: list[int], params: dict
+    ) -> None:
+        # constructed now so the float matrix can be freed: LightGBM keeps its own 1-byte bins
+        self.full = lgb.Dataset(
+            X, label, feature_name=feature_names, categorical_feature=categorical, params=params,
+        ).construct()
+
+    def train(
+        self, params: dict, rounds: int, *, rows: np.ndarray | None = None, valid_rows: np.ndarray | None = None,
+        early_stopping: int | None = None, progress: Progress | None = None,
+    ) -> lgb.Booster:
+        callbacks = [_progress_callback(progress, "train", rounds)]
+        if early_stopping and valid_rows is not None:
+            callbacks.append(lgb.early_stopping(early_stopping, verbose=False))
+        if rows is None:
+            return lgb.train(params, self.full, num_boost_round=rounds, callbacks=callbacks)
+        # keep_training_booster: without it LightGBM hands back the booster cut at the one-step best
+        # iteration, and the multi-step round choice would see a single candidate
+        booster = lgb.train(
+            params, self.full.subset(rows), num_boost_round=rounds,
+            valid_sets=[self.full.subset(valid_rows)] if valid_rows is not None else None,
+            callbacks=callbacks, keep_training_booster=True,
+        )
+        booster.free_dataset()  # drop the training subset before the next fit
+        return booster
+
+    def release(self) -> None:
+        self.full = None
 
 
 def _progress_callback(progress: Progress | None, stage: str, total: int):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 from branches.models import Location
 from forecasting.choices import AccuracyGroupBy, RunStatus
 from forecasting.models import Forecast, ForecastAccuracyLog, ModelRun
+from forecasting.models import ForecastScope as ScopeUnit
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.history import EpochDay, epoch_day, fetch_columns, from_epoch_day
 from forecasting.services.policies import missing_day_policies
@@ -39,6 +40,8 @@ GROUP_KEYS = {
     AccuracyGroupBy.LOCATION: "location_id",
     AccuracyGroupBy.PRODUCT: "product_id",
     AccuracyGroupBy.HORIZON_DAY: "horizon_day",
+    # the scope of the run that made the forecast; None = runs without a scope ("everything")
+    AccuracyGroupBy.FORECAST_SCOPE: "run__forecast_scope_id",
 }
 
 
@@ -196,7 +199,10 @@ def accuracy_summary(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
 ) -> list[dict]:
-    """WAPE, MAE, bias, 80 % interval coverage and count per run, location, product or horizon day.
+    """WAPE, MAE, bias, 80 % interval coverage and count per run, location, product, horizon day or forecast scope.
+
+    By forecast scope, each scope's runs are added up (the key is the scope's id, None for runs without a scope):
+    with the nightly fan-out a planner compares the scopes, not the hundreds of runs behind them.
 
     WAPE = Σ|error| / Σ|actual|; bias = Σ error / Σ|actual| (positive = over-forecast), both None when
     nothing was sold; coverage = share of actuals inside [p10, p90].
@@ -233,7 +239,7 @@ def accuracy_summary(
                 Case(When(p10__lte=F("actual"), p90__gte=F("actual"), then=1), default=0, output_field=IntegerField())
             ),
         )
-        .order_by(key)
+        .order_by(F(key).asc(nulls_first=True))
     )
     labels = _labels(group_by, [r[key] for r in rows])
     out = []
@@ -280,4 +286,7 @@ def _labels(group_by: str, keys: list) -> dict:
             pk: f"{sku} {name}"
             for pk, sku, name in Product.objects.filter(pk__in=keys).values_list("pk", "sku", "name")
         }
+    if group_by == AccuracyGroupBy.FORECAST_SCOPE:
+        names = dict(ScopeUnit.objects.filter(pk__in=[k for k in keys if k is not None]).values_list("pk", "name"))
+        return {**names, None: gettext("Everything (runs without a scope)")}
     return {k: f"day {k}" for k in keys}

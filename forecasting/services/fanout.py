@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from core.errors import Conflict
 from core.jobs import (
@@ -154,7 +155,11 @@ def roll_up(batch_id: int) -> ForecastBatch:
             "scopes_failed": len(failed),
             "progress_done": succeeded + len(failed),
             "heartbeat_at": now,
-            "stage": f"{succeeded + len(failed)} of {batch.scopes_total} scope(s) done, {len(failed)} failed",
+            "stage": ngettext(
+                "%(done)d of %(total)d scope done, %(failed)d failed",
+                "%(done)d of %(total)d scopes done, %(failed)d failed",
+                batch.scopes_total,
+            ) % {"done": succeeded + len(failed), "total": batch.scopes_total, "failed": len(failed)},
         }
         ForecastBatch.objects.filter(pk=batch_id).update(**values)
         for key, value in values.items():
@@ -168,8 +173,14 @@ def roll_up(batch_id: int) -> ForecastBatch:
                     f"{name} ({o['error'].splitlines()[0][:200] if o['error'] else o['status']})"
                     for name, o in list(failed.items())[:FAILED_NAMES_SHOWN]
                 )
-                more = f"; and {len(failed) - FAILED_NAMES_SHOWN} more" if len(failed) > FAILED_NAMES_SHOWN else ""
-                error = f"{len(failed)} of {batch.scopes_total} scopes failed: {shown}{more}"
+                if len(failed) > FAILED_NAMES_SHOWN:
+                    shown += gettext("; and %(count)d more") % {"count": len(failed) - FAILED_NAMES_SHOWN}
+                # the noun agrees with the total ("1 of 1 scope", "2 of 8 scopes"; Russian "из 8 областей")
+                error = ngettext(
+                    "%(failed)d of %(total)d scope failed: %(names)s",
+                    "%(failed)d of %(total)d scopes failed: %(names)s",
+                    batch.scopes_total,
+                ) % {"failed": len(failed), "total": batch.scopes_total, "names": shown}
             mark_finished(batch, status, error=error, stage="done")
             logger.info("forecast batch finished", extra={"batch": batch_id, "status": status})
     return batch

@@ -4,7 +4,7 @@
 full horizon of every series every night. Never deleted, whatever their age: each scope's forecast of record
 (active or not), the runs the "everything" record is read from, the runs whose stored model a kept run
 reuses, and anything still queued or running. ``manage.py prune_forecast_runs`` and the nightly schedule call
-:func:`prune_forecast_runs`.
+:func:`prune_forecast_runs`, which then drops the forecast partitions (PostgreSQL) no run is left in.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.jobs import ACTIVE_STATUSES
+from core.partitions import drop_empty_partitions, registered_tables
+from forecasting.models import Forecast, ModelRun
 from forecasting.models import ForecastScope as ScopeUnit
-from forecasting.models import ModelRun
 from forecasting.services.errors import InvalidParameter
 from forecasting.services.records import _everything_runs, succeeded_runs
 
@@ -34,13 +36,15 @@ class PruneResult:
     cutoff: datetime | None
     deleted_runs: list[int] = field(default_factory=list)
     kept_records: list[int] = field(default_factory=list)
+    dropped_partitions: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         if self.cutoff is None:
             return "retention is off (FORECAST_RUN_RETENTION_DAYS=0): nothing deleted"
         return (
             f"{len(self.deleted_runs)} forecast run(s) created before {self.cutoff:%Y-%m-%d %H:%M} deleted; "
-            f"{len(self.kept_records)} forecast(s) of record kept whatever their age"
+            f"{len(self.kept_records)} forecast(s) of record kept whatever their age; "
+            f"{len(self.dropped_partitions)} empty forecast partition(s) dropped"
         )
 
 
@@ -91,7 +95,28 @@ def prune_forecast_runs(
         result.deleted_runs.extend(chunk)
     if result.deleted_runs:
         logger.info("old forecast runs pruned", extra={"runs": len(result.deleted_runs), "cutoff": str(cutoff)})
+    result.dropped_partitions = drop_empty_run_partitions()
     return result
 
 
-__all__ = ["PruneResult", "protected_run_ids", "prune_forecast_runs"]
+def drop_empty_run_partitions() -> list[str]:
+    """Detach and drop the forecast partitions (blocks of run ids, PostgreSQL) that no run uses any more.
+
+    A block goes only when no run of its range is left at all (so neither a forecast of record nor a run still
+    queued or running, whose forecasts would land there) and it is below the newest run's block; the default
+    partition never goes. Pruning empties blocks oldest first, so this is what keeps the table's partition
+    count flat rather than growing by one every 200 runs forever.
+    """
+    table = Forecast._meta.db_table
+    scheme = registered_tables().get(table)
+    newest = ModelRun.objects.aggregate(newest=Max("pk"))["newest"]
+    if scheme is None or scheme.step is None or newest is None:
+        return []
+
+    def in_use(start: int, end: int) -> bool:
+        return ModelRun.objects.filter(pk__gte=start, pk__lt=end).exists()
+
+    return drop_empty_partitions(table, in_use, below=scheme.start(newest))
+
+
+__all__ = ["PruneResult", "drop_empty_run_partitions", "protected_run_ids", "prune_forecast_runs"]

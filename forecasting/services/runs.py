@@ -27,6 +27,7 @@ from forecasting.choices import Algorithm, RunKind, RunStatus
 from forecasting.models import Forecast, ModelRun, SeriesMethod
 from forecasting.models import ForecastScope as ScopeUnit
 from forecasting.services.artifacts import delete_model_file, load_model_bytes, store_model
+from forecasting.services.backends import engine_trainer
 from forecasting.services.errors import ForecastingError, InvalidParameter, NoHistory
 from forecasting.services.events import emit_run_finished
 from forecasting.services.history import History, load_history
@@ -44,6 +45,8 @@ WRITE_BATCH_SIZE = 20_000
 PROGRESS_SAVE_SECONDS = 1.0
 # Set per run from the data and the policy table, never by a caller.
 MANAGED_PARAMETERS = frozenset({"horizon", "missing_policy", "missing_policy_by_location", "drivers"})
+# Recorded with the parameters but not engine parameters: the backend that trained the run (FORECAST_ENGINE_BACKEND)
+RUN_FACTS = frozenset({"backend"})
 BACKTEST_MODELS = ("lightgbm", "seasonal_naive", "moving_average")
 
 
@@ -101,7 +104,7 @@ def engine_overrides(parameters: Mapping | None) -> dict:
 
 def reusable_overrides(run: ModelRun) -> dict:
     """The engine parameters of a past run, minus those a new run sets for itself."""
-    return {k: v for k, v in (run.parameters or {}).items() if k not in MANAGED_PARAMETERS}
+    return {k: v for k, v in (run.parameters or {}).items() if k not in MANAGED_PARAMETERS | RUN_FACTS}
 
 
 # -- progress and failure ----------------------------------------------------------------------------------
@@ -387,13 +390,14 @@ def train_and_forecast(
             run.metrics = backtest_history(history, config, run.backtest_folds, progress=recorder)
             seconds["backtest"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        model = engine.train(history.frame, config, progress=recorder)
+        with engine_trainer() as (backend, trainer):
+            model = engine.train(history.frame, config, progress=recorder, trainer=trainer)
         seconds["train"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         forecasts = engine.predict(model, history.frame, history.future, horizon=run.horizon, progress=recorder)
         seconds["predict"] = round(time.perf_counter() - started, 3)
         seconds["engine"] = model.seconds
-        run.parameters = config.to_dict()
+        run.parameters = {**config.to_dict(), "backend": backend}
         run.features = list(model.feature_names)
         run.feature_importance = dict(sorted(model.feature_importance.items(), key=lambda kv: -kv[1]))
         run.frequency = model.freq

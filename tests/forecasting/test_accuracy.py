@@ -137,3 +137,30 @@ def test_real_run_then_actuals(world):
     assert written == 3
     assert progress[-1] == ("accuracy", 1, 1)
     assert {log.horizon_day for log in ForecastAccuracyLog.objects.filter(run=run)} == {1}
+
+
+def test_accuracy_summary_by_forecast_scope_adds_up_each_scopes_runs(world):
+    from forecasting.services.scopes import save_scope
+
+    scope_a = save_scope(name="Store A", location=world.store_a)
+    scope_b = save_scope(name="Store B", location=world.store_b)
+    first_a = make_run([(world.store_a, world.bread)], yhat=5.0, forecast_scope=scope_a)
+    second_a = make_run([(world.store_a, world.bread)], yhat=6.0, forecast_scope=scope_a)
+    make_run([(world.store_b, world.bread)], yhat=5.0, forecast_scope=scope_b)
+    make_run([(world.store_b, world.bread)], yhat=9.0)  # a run without a scope: the "everything" group
+    sell(world.store_a, world.bread, DAY1, 4)
+    sell(world.store_b, world.bread, DAY1, 5)
+    assert update_accuracy() == 4
+    rows = accuracy_summary("forecast_scope")
+    assert [row["key"] for row in rows] == [None, scope_a.pk, scope_b.pk]
+    everything, by_a, by_b = rows
+    assert (everything["label"], by_a["label"], by_b["label"]) == (
+        "Everything (runs without a scope)", "Store A", "Store B",
+    )
+    # scope A: both runs' points, errors +1 (5 vs 4) and +2 (6 vs 4)
+    assert by_a["count"] == 2 and by_a["wape"] == pytest.approx(3 / 8) and by_a["bias"] == pytest.approx(3 / 8)
+    assert by_b["count"] == 1 and by_b["wape"] == pytest.approx(0.0)
+    assert everything["count"] == 1 and everything["wape"] == pytest.approx(4 / 5)
+    assert sum(row["count"] for row in accuracy_summary("run")) == 4
+    assert {row["key"] for row in accuracy_summary("run", queryset=ForecastAccuracyLog.objects.filter(
+        run__forecast_scope=scope_a))} == {first_a.pk, second_a.pk}

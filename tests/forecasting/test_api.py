@@ -11,6 +11,7 @@ from forecasting import tasks
 from forecasting.choices import RunStatus
 from forecasting.models import ModelRun
 from forecasting.services import update_accuracy
+from forecasting.services.scopes import save_scope
 from sales.models import DailySale
 from tests.forecasting.conftest import END, FAST, make_run
 
@@ -181,6 +182,27 @@ def test_accuracy_grouped(client_for, world):
     assert client.get(ACCURACY + "?group_by=horizon_day").json()["results"][0]["key"] == 1
     bad = client.get(ACCURACY + "?group_by=week")
     assert bad.status_code == 400 and "group_by" in bad.json()
+
+
+def test_accuracy_by_forecast_scope_and_filtered_to_one(client_for, world):
+    scope = save_scope(name="Store A", location=world.store_a)
+    scoped = make_run([(world.store_a, world.bread)], yhat=5.0, forecast_scope=scope)
+    make_run([(world.store_b, world.bread)], yhat=5.0)
+    for location in (world.store_a, world.store_b):
+        DailySale.objects.create(location=location, product=world.bread, date=END + dt.timedelta(days=1),
+                                 quantity=Decimal(4))
+    update_accuracy()
+    client = client_for("viewer")
+    rows = client.get(ACCURACY + "?group_by=forecast_scope").json()["results"]
+    assert [(row["key"], row["label"], row["count"]) for row in rows] == [
+        (None, "Everything (runs without a scope)", 1), (scope.pk, "Store A", 1),
+    ]
+    (only,) = client.get(ACCURACY + "?group_by=forecast_scope&forecast_scope=Store A").json()["results"]
+    assert only["key"] == scope.pk and only["wape"] == pytest.approx(1 / 4)
+    (run_row,) = client.get(ACCURACY + f"?forecast_scope={scope.pk}").json()["results"]
+    assert run_row["key"] == scoped.pk
+    russian = client.get(ACCURACY + "?group_by=forecast_scope", HTTP_ACCEPT_LANGUAGE="ru").json()["results"]
+    assert russian[0]["label"] != "Everything (runs without a scope)"
 
 
 def test_chart_png_and_json(client_for, world):

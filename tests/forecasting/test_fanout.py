@@ -114,7 +114,7 @@ def test_a_member_swept_as_dead_still_finishes_its_batch(world, scopes, settings
     ModelRun.objects.filter(batch=batch).update(created_at=old)
     assert mark_stale_runs() == 1
     batch.refresh_from_db()
-    assert batch.status == JobStatus.FAILED and batch.error.startswith("1 of 1 scopes failed: Store A")
+    assert batch.status == JobStatus.FAILED and batch.error.startswith("1 of 1 scope failed: Store A")
 
 
 def test_commands_run_one_scope_or_all_of_them(world, scopes, capsys):
@@ -144,3 +144,28 @@ def test_batches_api(client_for, world, scopes, django_capture_on_commit_callbac
     assert {o["status"] for o in body["outcome"].values()} == {"queued"}
     assert set(body["outcome"]) == {"Store A", "Store B", "New store"}
     assert planner.post(BATCHES, {}, format="json").status_code == 409
+
+
+def test_the_roll_up_is_written_in_the_active_language_with_its_plural(
+    world, scopes, django_capture_on_commit_callbacks
+):
+    """ngettext on the number of scopes: Russian says "из 1 области" but "из 2 областей"; the stage too."""
+    from django.utils import translation
+
+    from forecasting.services.fanout import roll_up
+
+    def batch_failing(members: list[str], failing: int) -> ForecastBatch:
+        with django_capture_on_commit_callbacks(execute=False):
+            batch = start_batch(horizon=7, parameters=FAST, scopes=[scopes[k] for k in members])
+        doomed = ModelRun.objects.filter(batch=batch).order_by("pk").values_list("pk", flat=True)[:failing]
+        ModelRun.objects.filter(pk__in=list(doomed)).update(status=RunStatus.FAILED, error="history: none")
+        with translation.override("ru"):
+            done = roll_up(batch.pk)
+        ForecastBatch.objects.filter(pk=batch.pk).update(status=JobStatus.FAILED)  # the next batch may start
+        return done
+
+    assert batch_failing(["a"], 1).error == "ошибка в 1 из 1 области: Store A (history: none)"
+    assert batch_failing(["a", "b"], 2).error.startswith("ошибка в 2 из 2 областей: ")
+    half = batch_failing(["a", "b"], 1)  # one still queued: the batch runs on, its stage says how far
+    assert half.status == JobStatus.QUEUED or half.status == JobStatus.RUNNING
+    assert half.stage == "готово 1 из 2 областей, с ошибкой 1"

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from forecasting import tasks
@@ -61,3 +62,42 @@ def test_zero_keeps_everything_and_bad_values_are_refused(world, capsys):
     assert "Would delete: 0 forecast run(s)" in capsys.readouterr().out  # the "everything" record stays
     with pytest.raises(CommandError, match="days: must be a whole number"):
         call_command("prune_forecast_runs", "--days", "-1")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's")
+def test_pruning_drops_the_run_blocks_it_emptied_and_keeps_every_block_still_used(world, settings):
+    """Blocks of 200 run ids: a block goes when none of its runs is left; a record's, a live run's, the newest
+    run's block and the default partition stay. Explicit run ids put the runs in blocks 0, 200, 400, 600, 1000."""
+    from core.partitions import default_partition_name, ensure_all_partitions, partitions
+
+    settings.FORECAST_RUN_RETENTION_DAYS = 30
+    table = Forecast._meta.db_table
+    scope = save_scope(name="Store A", location=world.store_a)
+    series = [(world.store_a, world.bread)]
+    old = [make_run(series, pk=pk, forecast_scope=scope) for pk in (10, 20, 420, 620)]
+    record = make_run(series, pk=210, forecast_scope=scope)  # the scope's newest succeeded run
+    young = make_run(series, pk=430, status=RunStatus.FAILED)
+    newest = make_run(series, pk=1010, status=RunStatus.FAILED)
+    for run in (*old, record):
+        _age(run, 60)
+    ensure_all_partitions(1)  # blocks 0 .. 1200; the rows move out of the default partition into their blocks
+
+    def block(start: int) -> str:
+        return f"{table}_p{start:010d}"
+
+    with connection.cursor() as cursor:
+        before = set(partitions(cursor, table))
+    assert {block(s) for s in (0, 200, 400, 600, 800, 1000, 1200)} | {default_partition_name(table)} <= before
+
+    assert prune_forecast_runs(dry_run=True).dropped_partitions == []  # a dry run drops nothing
+    result = prune_forecast_runs()
+    assert set(result.deleted_runs) == {run.pk for run in old}
+    assert set(result.dropped_partitions) == {block(0), block(600), block(800)}
+    with connection.cursor() as cursor:
+        after = set(partitions(cursor, table))
+    assert after == before - {block(0), block(600), block(800)}
+    # the kept runs' forecasts are all still readable, from their own blocks
+    for run in (record, young, newest):
+        assert Forecast.objects.filter(run=run).count() == 7
+    assert "3 empty forecast partition(s) dropped" in str(result)
+    assert prune_forecast_runs().dropped_partitions == []  # nothing left to drop: the next night is a no-op

@@ -240,3 +240,29 @@ def test_run_backtest_bad_parameters(db, args, field):
 def test_run_backtest_on_an_empty_database(db):
     with pytest.raises(NoHistory):
         run_backtest(7, 2)
+
+
+@pytest.mark.slow
+def test_the_engine_backend_setting_switches_who_trains_the_run(world, settings):
+    """FORECAST_ENGINE_BACKEND=dask trains over a LocalCluster started for the run; the run records the backend."""
+    world.standard()
+    local = train_and_forecast(horizon=7, parameters=FAST)
+    settings.FORECAST_ENGINE_BACKEND = "dask"
+    settings.FORECAST_DASK_SCHEDULER = ""  # a LocalCluster for the run, no fixed ports
+    settings.FORECAST_DASK_WORKERS = 2
+    distributed = train_and_forecast(horizon=7, parameters=FAST)
+    assert (local.parameters["backend"], distributed.parameters["backend"]) == ("local", "dask")
+    assert distributed.status == RunStatus.SUCCEEDED and distributed.forecast_count == local.forecast_count == 28
+
+    def machines(run: ModelRun) -> str:
+        blob = (settings.ARTIFACTS_ROOT / run.model_file.name).read_bytes()
+        booster = engine.ForecastModel.from_bytes(blob).boosters[0]
+        return next(line for line in booster.splitlines() if line.startswith("[num_machines:"))
+
+    assert (machines(local), machines(distributed)) == ("[num_machines: 1]", "[num_machines: 2]")
+    # the backend is a fact of the run, not an engine parameter: a retrain or a caller cannot pass it on
+    from forecasting.services.runs import reusable_overrides
+
+    assert "backend" not in reusable_overrides(distributed)
+    with pytest.raises(InvalidParameter):
+        train_and_forecast(horizon=7, parameters={**FAST, "backend": "local"})

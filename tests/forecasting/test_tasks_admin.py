@@ -74,6 +74,24 @@ def test_admin_pages_render(admin_client_, world):
     assert reverse("admin:forecasting_forecast_chart") in runs_page
     accuracy_page = admin_client_.get(reverse("admin:forecasting_forecastaccuracylog_changelist")).content.decode()
     assert "Accuracy of the filtered rows" in accuracy_page
+    assert "by forecast scope" not in accuracy_page  # no scopes: the runs' table says it all
+
+
+def test_admin_accuracy_page_adds_up_each_forecast_scope(admin_client_, world):
+    from forecasting.services.scopes import save_scope
+
+    scope = save_scope(name="Store A scope", location=world.store_a)
+    make_run([(world.store_a, world.bread)], yhat=5.0, forecast_scope=scope)
+    make_run([(world.store_b, world.bread)], yhat=5.0)
+    for location in (world.store_a, world.store_b):
+        DailySale.objects.create(location=location, product=world.bread, date=END + dt.timedelta(days=1),
+                                 quantity=Decimal(4))
+    update_accuracy()
+    url = reverse("admin:forecasting_forecastaccuracylog_changelist")
+    page = admin_client_.get(url).content.decode()
+    assert "by forecast scope" in page and "Store A scope" in page and "Everything (runs without a scope)" in page
+    only = admin_client_.get(url + f"?run__forecast_scope__id__exact={scope.pk}").content.decode()
+    assert "Store A scope" in only and "Everything (runs without a scope)" not in only
 
 
 def test_admin_chart_page_embeds_the_png(admin_client_, world):
