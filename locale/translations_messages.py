@@ -176,6 +176,21 @@ MESSAGES = {
         "Табылмады.",
         "Bulunamadı.",
     ),
+    "Bad request: the Host header names a host this server does not answer for.": (
+        "Неверный запрос: в заголовке Host указан хост, который этот сервер не обслуживает.",
+        "Қате сұрау: Host тақырыбында бұл сервер қызмет көрсетпейтін хост көрсетілген.",
+        "Hatalı istek: Host başlığı bu sunucunun yanıt vermediği bir sunucuyu gösteriyor.",
+    ),
+    "The user's password has been changed.": (
+        "Пароль пользователя был изменён.",
+        "Пайдаланушының құпиясөзі өзгертілді.",
+        "Kullanıcının parolası değiştirildi.",
+    ),
+    "Bad request.": (
+        "Неверный запрос.",
+        "Қате сұрау.",
+        "Hatalı istek.",
+    ),
     "No endpoint at %(path)s.": (
         "По адресу %(path)s нет конечной точки.",
         "%(path)s мекенжайында соңғы нүкте жоқ.",

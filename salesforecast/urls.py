@@ -48,5 +48,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler400 = "core.api.exceptions.json_400"
 handler404 = "core.api.exceptions.json_404"
 handler500 = "core.api.exceptions.json_500"

@@ -3,6 +3,7 @@
 import logging
 import re
 
+from django.core.exceptions import DisallowedHost
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -85,6 +86,20 @@ def api_exception_handler(exc, context):
 
 def _wants_json(request) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def json_400(request, exception=None):
+    """A request Django refuses before any view (a Host header not in ALLOWED_HOSTS, a malformed one): JSON for the
+    API as every other API error, and nothing of the request echoed back."""
+    if _wants_json(request):
+        if isinstance(exception, DisallowedHost):
+            detail = gettext("Bad request: the Host header names a host this server does not answer for.")
+        else:
+            detail = gettext("Bad request.")
+        return JsonResponse({"detail": detail}, status=400)
+    from django.views.defaults import bad_request
+
+    return bad_request(request, exception)
 
 
 def json_404(request, exception=None):

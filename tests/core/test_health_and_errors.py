@@ -48,6 +48,16 @@ def test_unknown_api_path_is_a_json_404(api_client, client_for):
 
 
 @pytest.mark.django_db
+def test_a_refused_host_header_is_a_json_400_on_the_api_and_the_html_page_elsewhere(client_for, client):
+    response = client_for("viewer").get("/api/v1/branches/", HTTP_HOST="]iJJa")  # found by the schema fuzzer
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "Host header" in response.json()["detail"] and "iJJa" not in response.content.decode()
+    page = client.get("/admin/", HTTP_HOST="evil.example")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
 def test_request_id_is_echoed_when_well_formed_and_replaced_when_not(api_client):
     assert api_client.get("/health", HTTP_X_REQUEST_ID="abc-123").headers["X-Request-ID"] == "abc-123"
     replaced = api_client.get("/health", HTTP_X_REQUEST_ID="bad id with spaces\n").headers["X-Request-ID"]
