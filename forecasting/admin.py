@@ -402,7 +402,7 @@ class ForecastAdmin(admin.ModelAdmin):
         chart_url = reverse("forecasting:chart")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Forecast chart",
+            "title": gettext("Forecast chart"),
             "opts": self.model._meta,
             "runs": runs,
             "run_id": run_id,

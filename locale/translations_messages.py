@@ -186,6 +186,34 @@ MESSAGES = {
         "Пайдаланушының құпиясөзі өзгертілді.",
         "Kullanıcının parolası değiştirildi.",
     ),
+    "Forecast chart": ("График прогноза", "Болжам графигі", "Tahmin grafiği"),
+    "forecast of record (each scope's newest run)": (
+        "действующий прогноз (последний запуск каждой области)",
+        "қолданыстағы болжам (әр аяның соңғы іске қосылуы)",
+        "geçerli tahmin (her kapsamın en yeni çalıştırması)",
+    ),
+    "no succeeded run yet": (
+        "успешных запусков пока нет",
+        "сәтті іске қосу әлі жоқ",
+        "henüz başarılı çalıştırma yok",
+    ),
+    "Sales history, forecast with its p10–p90 range, and arrived actuals": (
+        "История продаж, прогноз с диапазоном p10–p90 и поступившие фактические продажи",
+        "Сату тарихы, p10–p90 аралығымен болжам және түскен нақты сатулар",
+        "Satış geçmişi, p10–p90 aralığıyla tahmin ve gelen gerçekleşen satışlar",
+    ),
+    "Series as JSON": ("Ряд в формате JSON", "Қатар JSON пішімінде", "JSON olarak seri"),
+    "Run #%(run)s": ("Запуск №%(run)s", "№%(run)s іске қосу", "%(run)s numaralı çalıştırma"),
+    "Blue: recorded sales. Orange line: forecast (mean); shaded: the range in which 8 of 10 days should fall (p10–p90). Black dots: actual sales of forecast days that have arrived.": (
+        "Синим: записанные продажи. Оранжевая линия: прогноз (среднее); заливка: диапазон, в который должны попасть 8 дней из 10 (p10–p90). Чёрные точки: фактические продажи уже наступивших дней прогноза.",
+        "Көк: тіркелген сатулар. Қызғылт сары сызық: болжам (орташа); бояу: 10 күннің 8-і түсуі тиіс аралық (p10–p90). Қара нүктелер: болжам күндерінің келген нақты сатулары.",
+        "Mavi: kaydedilen satışlar. Turuncu çizgi: tahmin (ortalama); gölgeli alan: 10 günün 8'inin düşmesi gereken aralık (p10–p90). Siyah noktalar: gelmiş tahmin günlerinin gerçekleşen satışları.",
+    ),
+    'No forecasts to chart yet. Start a run from the <a href="%(runs_url)s">runs</a> page (action "Retrain now") or with <code>manage.py train_forecast</code>.': (
+        'Прогнозов для графика пока нет. Запустите расчёт на странице <a href="%(runs_url)s">запусков</a> (действие «Retrain now») или командой <code>manage.py train_forecast</code>.',
+        'Графикке болжам әлі жоқ. Есептеуді <a href="%(runs_url)s">іске қосулар</a> бетінен («Retrain now» әрекеті) немесе <code>manage.py train_forecast</code> командасымен бастаңыз.',
+        'Henüz grafiği çizilecek tahmin yok. <a href="%(runs_url)s">Çalıştırmalar</a> sayfasından ("Retrain now" eylemi) veya <code>manage.py train_forecast</code> ile bir çalıştırma başlatın.',
+    ),
     "Bad request.": (
         "Неверный запрос.",
         "Қате сұрау.",
@@ -2530,6 +2558,11 @@ MESSAGES = {
 
 # msgid_plural entries: msgid -> forms per language (ru: 4 forms as its catalogue header says, kk: 2, tr: 2)
 MESSAGE_PLURALS = {
+    "%(n)s series": (
+        ("%(n)s ряд", "%(n)s ряда", "%(n)s рядов", "%(n)s ряда"),
+        ("%(n)s қатар", "%(n)s қатар"),
+        ("%(n)s seri", "%(n)s seri"),
+    ),
     "%(failed)d of %(total)d scope failed: %(names)s": (
         (
             "ошибка в %(failed)d из %(total)d области: %(names)s",

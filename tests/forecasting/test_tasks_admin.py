@@ -106,6 +106,17 @@ def test_admin_chart_page_embeds_the_png(admin_client_, world):
     assert "No forecasts to chart yet" in empty
 
 
+def test_admin_chart_page_speaks_the_planners_language(admin_client_, world):
+    run = make_run([(world.store_a, world.bread)], days=3, series_count=1)
+    url = reverse("admin:forecasting_forecast_chart")
+    page = admin_client_.get(url, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    for words in ("График прогноза", "Показать", "действующий прогноз", f"#{run.pk}", "1 ряд", "Ряд в формате JSON"):
+        assert words in page, words
+    assert "Forecast chart" not in page and "Series as JSON" not in page
+    empty = admin_client_.get(url + "?run=999", HTTP_ACCEPT_LANGUAGE="tr").content.decode()
+    assert "Henüz grafiği çizilecek tahmin yok" in empty and reverse("admin:forecasting_modelrun_changelist") in empty
+
+
 def test_admin_retrain_action_queues_a_run(admin_client_, world, django_capture_on_commit_callbacks):
     world.sales(world.store_a, world.bread, days=30)
     run = make_run([(world.store_a, world.bread)], days=3, parameters={"num_leaves": 15, "horizon": 3},
