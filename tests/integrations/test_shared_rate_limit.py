@@ -100,6 +100,9 @@ def _database_env(tmp_path: Path) -> dict[str, str]:
     """A SQLite file holding only the bucket table, shared by the two worker processes."""
     path = tmp_path / "buckets.sqlite3"
     with sqlite3.connect(path) as db:
+        # in WAL mode already, as `migrate` leaves a real database: two processes that each switch a fresh file to WAL
+        # in the same instant (the settings' init_command) can meet "database is locked"
+        db.execute("PRAGMA journal_mode=WAL")
         db.execute("CREATE TABLE integrations_ratelimitbucket (id integer PRIMARY KEY AUTOINCREMENT, "
                    "bucket_key varchar(200) NOT NULL UNIQUE, tokens real NOT NULL, updated real NOT NULL)")
     return {"DATABASE_URL": f"sqlite:///{path}", "REDIS_URL": ""}
