@@ -226,9 +226,9 @@ class FeatureBuilder:
                 out[d] = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan).astype(np.float32)
         return out
 
-    def _relative(self, name: str, cols: np.ndarray) -> np.ndarray:
-        """A numeric driver over its own trailing mean (the scale window before each period)."""
-        cur = self._driver_at(name, cols)
+    def _relative(self, name: str, cols: np.ndarray, cur: np.ndarray | None = None) -> np.ndarray:
+        """A numeric driver (``cur``, when the caller has read it) over its own trailing mean (the scale window)."""
+        cur = self._driver_at(name, cols) if cur is None else cur
         with np.errstate(invalid="ignore", divide="ignore"):
             ref = self._driver_mean(name, cols - self.spec.scale_window, cols)
             return np.where(ref > 0, cur / ref, np.nan)
@@ -318,16 +318,18 @@ class FeatureBuilder:
         for name in sp.calendar:
             put(self.calendar[name][cols][None, :])
         w = sp.driver_window
+        relative: dict[str, np.ndarray] = {}  # each numeric driver's relative value, read again by its location column
         for d in self.drivers:
-            put(self._driver_at(d, cols))
+            cur = self._driver_at(d, cols)
+            put(cur)
             if self.panel.binary.get(d, False):
                 put(self._driver_at(d, cols - 1))
                 put(self._driver_at(d, cols + 1))
                 put(self._driver_mean(d, cols - w, cols))
                 put(self._driver_mean(d, cols + 1, cols + 1 + w))
             else:
-                cur = self._driver_at(d, cols)
-                put(self._relative(d, cols))
+                relative[d] = self._relative(d, cols, cur)
+                put(relative[d])
                 with np.errstate(invalid="ignore", divide="ignore"):
                     prev = self._driver_at(d, cols - 1)
                     put(np.where(prev > 0, cur / prev, np.nan))
@@ -337,7 +339,7 @@ class FeatureBuilder:
                 put(theirs)
             else:
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    put(np.where(theirs > 0, self._relative(d, cols) / theirs, np.nan))
+                    put(np.where(theirs > 0, relative[d] / theirs, np.nan))
         for name in CATEGORICAL:
             put(self.codes[name][:, None])
         keep = np.broadcast_to(scale, (n, len(cols)))
