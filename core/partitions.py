@@ -99,14 +99,19 @@ def is_partitioned(cursor, table: str) -> bool:
     return bool(row) and row[0] == "p"
 
 
-def partitions(cursor, table: str) -> list[str]:
-    """Names of the table's partitions (empty for a plain table)."""
+def _children(cursor, table: str) -> list[tuple[str, str | None]]:
+    """(name, bound as PostgreSQL prints it) of each of the table's partitions, by name (empty for a plain table)."""
     cursor.execute(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
         "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s ORDER BY c.relname",
         [table],
     )
-    return [row[0] for row in cursor.fetchall()]
+    return cursor.fetchall()
+
+
+def partitions(cursor, table: str) -> list[str]:
+    """Names of the table's partitions (empty for a plain table)."""
+    return [name for name, _bound in _children(cursor, table)]
 
 
 def _constraints(cursor, table: str) -> list[tuple[str, str, str]]:
@@ -267,13 +272,8 @@ _BOUND = re.compile(r"FOR VALUES FROM \('?([^')]*)'?\) TO \('?([^')]*)'?\)")
 
 def partition_bounds(cursor, table: str) -> list[tuple[str, str, str]]:
     """(name, from, to) of each range partition, as PostgreSQL prints the bounds; the default partition is left out."""
-    cursor.execute(
-        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = %s ORDER BY c.relname",
-        [table],
-    )
     found = []
-    for name, bound in cursor.fetchall():
+    for name, bound in _children(cursor, table):
         match = _BOUND.search(bound or "")
         if match:  # "DEFAULT" has no range
             found.append((name, match.group(1), match.group(2)))
