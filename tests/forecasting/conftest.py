@@ -93,3 +93,19 @@ def make_run(series, *, start=END + dt.timedelta(days=1), days=7, yhat=5.0, band
         for loc, prod in series for i in range(days)
     )
     return run
+
+
+def scoped_accuracy(world: World, scope_name: str):
+    """A run in a scope over store A and one without a scope over store B, each with its first day's actual arrived
+    and logged: the two groups of accuracy by forecast scope. Returns the scope and its run."""
+    from forecasting.services import update_accuracy
+    from forecasting.services.scopes import save_scope
+
+    scope = save_scope(name=scope_name, location=world.store_a)
+    scoped = make_run([(world.store_a, world.bread)], yhat=5.0, forecast_scope=scope)
+    make_run([(world.store_b, world.bread)], yhat=5.0)
+    for location in (world.store_a, world.store_b):
+        DailySale.objects.create(location=location, product=world.bread, date=END + dt.timedelta(days=1),
+                                 quantity=Decimal(4))
+    update_accuracy()
+    return scope, scoped

@@ -11,9 +11,8 @@ from forecasting import tasks
 from forecasting.choices import RunStatus
 from forecasting.models import ModelRun
 from forecasting.services import update_accuracy
-from forecasting.services.scopes import save_scope
 from sales.models import DailySale
-from tests.forecasting.conftest import END, FAST, make_run
+from tests.forecasting.conftest import END, FAST, make_run, scoped_accuracy
 
 pytestmark = pytest.mark.django_db
 
@@ -185,13 +184,7 @@ def test_accuracy_grouped(client_for, world):
 
 
 def test_accuracy_by_forecast_scope_and_filtered_to_one(client_for, world):
-    scope = save_scope(name="Store A", location=world.store_a)
-    scoped = make_run([(world.store_a, world.bread)], yhat=5.0, forecast_scope=scope)
-    make_run([(world.store_b, world.bread)], yhat=5.0)
-    for location in (world.store_a, world.store_b):
-        DailySale.objects.create(location=location, product=world.bread, date=END + dt.timedelta(days=1),
-                                 quantity=Decimal(4))
-    update_accuracy()
+    scope, scoped = scoped_accuracy(world, "Store A")
     client = client_for("viewer")
     rows = client.get(ACCURACY + "?group_by=forecast_scope").json()["results"]
     assert [(row["key"], row["label"], row["count"]) for row in rows] == [

@@ -15,7 +15,7 @@ from forecasting.choices import RunStatus
 from forecasting.models import ForecastAccuracyLog, ModelRun
 from forecasting.services import update_accuracy
 from sales.models import DailySale
-from tests.forecasting.conftest import END, FAST, make_run
+from tests.forecasting.conftest import END, FAST, make_run, scoped_accuracy
 
 pytestmark = pytest.mark.django_db
 
@@ -78,15 +78,7 @@ def test_admin_pages_render(admin_client_, world):
 
 
 def test_admin_accuracy_page_adds_up_each_forecast_scope(admin_client_, world):
-    from forecasting.services.scopes import save_scope
-
-    scope = save_scope(name="Store A scope", location=world.store_a)
-    make_run([(world.store_a, world.bread)], yhat=5.0, forecast_scope=scope)
-    make_run([(world.store_b, world.bread)], yhat=5.0)
-    for location in (world.store_a, world.store_b):
-        DailySale.objects.create(location=location, product=world.bread, date=END + dt.timedelta(days=1),
-                                 quantity=Decimal(4))
-    update_accuracy()
+    scope, _run = scoped_accuracy(world, "Store A scope")
     url = reverse("admin:forecasting_forecastaccuracylog_changelist")
     page = admin_client_.get(url).content.decode()
     assert "by forecast scope" in page and "Store A scope" in page and "Everything (runs without a scope)" in page
