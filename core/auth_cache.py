@@ -7,7 +7,8 @@ user's entry together; the entry is used only if it was built under the version 
 
 The version is bumped at once and again on commit by every save or delete of a user (but a login's
 `last_login`-only save), group or permission, by every change of group or permission membership and, through
-`invalidate_on_change`, by every save or delete of a model that feeds the entry (workbench's planner profile).
+`permission_cache.invalidate_on_change`, by every save or delete of a model that feeds the entry (workbench's
+planner profile).
 So a deactivated, deleted or demoted user is refused on the next request, as when the row was read every time.
 The entry is built after the version was read, so a change that commits meanwhile leaves it stale-marked.
 
@@ -23,12 +24,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Model
-from django.db.models.signals import post_delete, post_save
+from django.db import DEFAULT_DB_ALIAS
 
 from core.cache_versions import current_version
-from core.permission_cache import VERSION_KEY, CachedPermissionsBackend, bump_permissions_version
+from core.permission_cache import VERSION_KEY, CachedPermissionsBackend
 
 USER_SECONDS = 60
 # Never copied into the shared cache; the model loads them from the row if someone reads them.
@@ -67,15 +66,3 @@ def cached_user(user_id: Any, load: Callable[[], Any], language_of: Callable[[An
     cache.set(key, entry, timeout=USER_SECONDS)
     user._perm_cache = set(entry["permissions"])
     return user, language
-
-
-def _changed(sender: type[Model], **kwargs: Any) -> None:
-    bump_permissions_version()
-    transaction.on_commit(bump_permissions_version, using=kwargs.get("using"))
-
-
-def invalidate_on_change(model: type[Model]) -> None:
-    """Every save or delete of `model` makes every cached API user stale (an app whose rows feed the entry,
-    e.g. the language a planner chose, connects its model here in its AppConfig.ready)."""
-    post_save.connect(_changed, sender=model, dispatch_uid=f"core.auth_cache.save.{model._meta.label}")
-    post_delete.connect(_changed, sender=model, dispatch_uid=f"core.auth_cache.delete.{model._meta.label}")

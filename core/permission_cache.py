@@ -56,10 +56,17 @@ def _permissions_may_have_changed(sender, **kwargs) -> None:
     transaction.on_commit(bump_permissions_version, using=kwargs.get("using"))
 
 
+def invalidate_on_change(model) -> None:
+    """Every save or delete of `model` bumps the permissions version (at once and on commit): for the auth models
+    here, and for an app whose rows feed the cached API user (core/auth_cache.py; e.g. the language a planner
+    chose), which connects its model in its AppConfig.ready."""
+    post_save.connect(_permissions_may_have_changed, sender=model, dispatch_uid=f"core.perms.save.{model}")
+    post_delete.connect(_permissions_may_have_changed, sender=model, dispatch_uid=f"core.perms.delete.{model}")
+
+
 def connect_invalidation() -> None:
     user_model = get_user_model()
     for model in (user_model, Group, Permission):
-        post_save.connect(_permissions_may_have_changed, sender=model, dispatch_uid=f"core.perms.save.{model}")
-        post_delete.connect(_permissions_may_have_changed, sender=model, dispatch_uid=f"core.perms.delete.{model}")
+        invalidate_on_change(model)
     for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(_permissions_may_have_changed, sender=through, dispatch_uid=f"core.perms.m2m.{through}")

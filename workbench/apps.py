@@ -9,9 +9,9 @@ class WorkbenchConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from core.auth_cache import invalidate_on_change
         from core.jobs import on_progress
         from core.languages import register_language_resolver
+        from core.permission_cache import invalidate_on_change
         from planning.models import ProductionTask
         from workbench import live
         from workbench.middleware import preferred_language
