@@ -30,12 +30,17 @@ class EngineConfig:
     learning_rate: float = 0.05
     num_leaves: int = 63
     min_data_in_leaf: int = 40
-    feature_fraction: float = 0.8
+    # half the columns per tree: the lags, windows and weekday means overlap, and a tree on half of them
+    # costs 25 % less (Recruit 18 -> 14 ms a round) at the same accuracy (bench/README.md, fourth session)
+    feature_fraction: float = 0.5
     bagging_fraction: float = 0.8
     lambda_l2: float = 1.0
     max_rounds: int = 600
     num_rounds: int | None = None  # fixed rounds; None = chosen on the calibration window (see fit)
-    early_stopping_rounds: int = 50
+    early_stopping_rounds: int = 25
+    # the one-step guard waits this long: on store-level data its loss flattens by ~120 rounds while the
+    # multi-step forecast keeps improving to 300 (Rossmann 134 rounds 0.158 RMSSE, 307 rounds 0.149)
+    min_rounds: int = 200
     early_stopping_metric: str = "tweedie"  # one-step guard only; rounds are chosen by multi-step error
     calibrate: bool = True  # hold out the last horizon: early stopping + conformal intervals
     refit: bool = True  # after calibrating, retrain on all history with the chosen rounds
@@ -67,6 +72,7 @@ class EngineConfig:
         pos_int("max_rounds", self.max_rounds)
         pos_int("num_rounds", self.num_rounds, allow_none=True)
         pos_int("early_stopping_rounds", self.early_stopping_rounds)
+        pos_int("min_rounds", self.min_rounds)
         pos_int("max_train_periods", self.max_train_periods, allow_none=True)
         pos_int("max_train_rows", self.max_train_rows, allow_none=True)
         pos_int("stale_after", self.stale_after, allow_none=True)

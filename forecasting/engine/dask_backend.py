@@ -60,9 +60,10 @@ class DaskTrainer:
 
     def train(
         self, params: dict, rounds: int, *, rows: np.ndarray | None = None, valid_rows: np.ndarray | None = None,
-        early_stopping: int | None = None, progress: Progress | None = None,
+        early_stopping: int | None = None, progress: Progress | None = None, guard_from: int = 0,
     ) -> lgb.Booster:
-        """Train ``rounds`` rounds over the cluster; ``valid_rows`` and ``early_stopping`` are ignored (see module)."""
+        """Train ``rounds`` rounds over the cluster; ``valid_rows``, ``early_stopping`` and ``guard_from`` are
+        ignored (see module)."""
         if self.X is None or self.label is None:
             raise EngineError("model: the Dask trainer was given no training matrix")
         X = self.X if rows is None else self.X[rows]

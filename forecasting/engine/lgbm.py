@@ -17,6 +17,7 @@ from .errors import EngineError
 from .features import CATEGORICAL, FeatureBuilder, FeatureSpec, SeriesState, default_spec
 from .guards import LIGHTGBM, plausible_upper
 from .intervals import Calibration, bucket_width, calibrate
+from .metrics import naive_scale, rmsse_per_series
 from .panel import Panel, closed_mask, series_level
 
 Progress = Callable[[str, int, int], None]
@@ -28,6 +29,7 @@ YEAR = {"D": 364, "W": 52, "M": 12}
 # the best cost little at this learning rate (Dominick's: 150 rounds 0.277, 643 rounds 0.279). So the largest
 # candidate within 5 % of the best score wins (2 % let other seeds' windows pick 100-150 rounds on Rossmann).
 ROUND_TOLERANCE = 0.05
+ROUND_GRID = (25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000)
 UNTRUSTED_ERROR = 2.0  # RMSE / level above which a model forecast is not trusted if a baseline does better
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
@@ -124,12 +126,13 @@ class LightGBMForecaster:
             chosen = []
             for k, objective in enumerate(objectives):
                 t0 = time.perf_counter()
+                params = lgb_params(cfg, objective, k)
                 rounds = cfg.num_rounds or cfg.max_rounds
+                guard = cfg.early_stopping_rounds if cfg.num_rounds is None and len(va) else None
                 # early stopping is a loose guard against runaway overfitting; the real choice is made below
                 booster = trainer.train(
-                    lgb_params(cfg, objective, k), rounds, rows=tr, valid_rows=va if len(va) else None,
-                    early_stopping=cfg.early_stopping_rounds if cfg.num_rounds is None and len(va) else None,
-                    progress=progress,
+                    params, rounds, rows=tr, valid_rows=va if len(va) else None, early_stopping=guard,
+                    progress=progress, guard_from=min(cfg.min_rounds, rounds),
                 )
                 self.seconds["train"] += time.perf_counter() - t0
                 best = self._choose_rounds(panel, cut, H, actual, level, booster, progress)
@@ -282,21 +285,27 @@ class LightGBMForecaster:
 
         One-step validation loss (early stopping) rewards rounds that fit teacher-forced lags; what
         matters is the multi-step forecast, so a few checkpoints are forecast recursively and scored by
-        the mean over series of MSE / level^2 (RMSSE-like, every series counts equally).
+        the mean over series of RMSSE (each series' error over its own one-step naive change, so every
+        series counts equally). MSE / level^2 was the score before: a series whose recent level is near 0
+        (it reopened after weeks shut) then weighed thousands of times more than the rest, and the choice
+        followed that one series.
         """
         trained = booster.current_iteration()
         if self.cfg.num_rounds is not None:
             return min(self.cfg.num_rounds, trained)
-        grid = [25, 50, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000]
-        cands = sorted({c for c in grid if c < trained} | {trained})
+        scale = naive_scale(panel.y[:, :cut])
+        scale = np.where(scale > 0, scale, level**2)
+
+        def score(it: int, model: lgb.Booster) -> float:
+            pred = self.predict(panel, cut, H, members=[(model, it)])
+            per_series = rmsse_per_series(actual, pred, scale=scale)
+            per_series = per_series[~np.isnan(per_series)]
+            return float(per_series.mean()) if len(per_series) else 0.0
+
+        cands = sorted({c for c in ROUND_GRID if c < trained} | {trained})
         scores = []
         for k, it in enumerate(cands):
-            pred = self.predict(panel, cut, H, members=[(booster, it)])
-            err = (actual - pred) ** 2 / (level[:, None] ** 2)
-            known = ~np.isnan(err)
-            cnt = known.sum(axis=1)
-            per_series = np.where(known, err, 0.0).sum(axis=1)[cnt > 0] / cnt[cnt > 0]
-            scores.append(float(per_series.mean()) if len(per_series) else 0.0)
+            scores.append(score(it, booster))
             _notify(progress, "calibrate", k + 1, len(cands))
         return pick_rounds(cands, scores)
 
@@ -425,9 +434,12 @@ class BoosterTrainer(Protocol):
 
     def train(
         self, params: dict, rounds: int, *, rows: np.ndarray | None = None, valid_rows: np.ndarray | None = None,
-        early_stopping: int | None = None, progress: Progress | None = None,
+        early_stopping: int | None = None, progress: Progress | None = None, guard_from: int = 0,
     ) -> lgb.Booster:
-        """A booster of ``rounds`` rounds on ``rows`` (all rows when None), untruncated (see LocalTrainer)."""
+        """A booster of ``rounds`` rounds on ``rows`` (all rows when None), untruncated (see LocalTrainer).
+
+        ``early_stopping`` (patience) stops it once the one-step validation loss has not improved for that
+        many rounds, counted only from round ``guard_from`` on."""
 
     def release(self) -> None:
         """Drop the training data."""
@@ -448,11 +460,11 @@ class LocalTrainer:
 
     def train(
         self, params: dict, rounds: int, *, rows: np.ndarray | None = None, valid_rows: np.ndarray | None = None,
-        early_stopping: int | None = None, progress: Progress | None = None,
+        early_stopping: int | None = None, progress: Progress | None = None, guard_from: int = 0,
     ) -> lgb.Booster:
         callbacks = [_progress_callback(progress, "train", rounds)]
         if early_stopping and valid_rows is not None:
-            callbacks.append(lgb.early_stopping(early_stopping, verbose=False))
+            callbacks.append(_one_step_guard(early_stopping, guard_from))
         if rows is None:
             return lgb.train(params, self.full, num_boost_round=rounds, callbacks=callbacks)
         # keep_training_booster: without it LightGBM hands back the booster cut at the one-step best
@@ -467,6 +479,25 @@ class LocalTrainer:
 
     def release(self) -> None:
         self.full = None
+
+
+def _one_step_guard(patience: int, first: int) -> Callable[[lgb.callback.CallbackEnv], None]:
+    """Stop once the first validation loss has not improved for ``patience`` rounds, judged from round
+    ``first`` on (LightGBM's own ``early_stopping`` judges from the first round and cannot wait)."""
+    best = {"score": None, "iteration": 0}
+
+    def cb(env: lgb.callback.CallbackEnv) -> None:
+        done = env.iteration + 1
+        if done < first or not env.evaluation_result_list:
+            return
+        _, _, value, higher_better = env.evaluation_result_list[0][:4]
+        if best["score"] is None or (value > best["score"] if higher_better else value < best["score"]):
+            best["score"], best["iteration"] = value, env.iteration
+        elif env.iteration - best["iteration"] >= patience:
+            raise lgb.callback.EarlyStopException(best["iteration"], env.evaluation_result_list)
+
+    cb.order = 30  # type: ignore[attr-defined]  # after the progress callback, as early_stopping is
+    return cb
 
 
 def _progress_callback(progress: Progress | None, stage: str, total: int):

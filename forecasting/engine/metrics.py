@@ -68,14 +68,21 @@ def naive_scale(y_hist: np.ndarray) -> np.ndarray:
     return out
 
 
-def rmsse_per_series(y: np.ndarray, yhat: np.ndarray, y_hist: np.ndarray) -> np.ndarray:
-    """RMSSE of each series (NaN where it has no scored point or a zero denominator)."""
+def rmsse_per_series(
+    y: np.ndarray, yhat: np.ndarray, y_hist: np.ndarray | None = None, *, scale: np.ndarray | None = None
+) -> np.ndarray:
+    """RMSSE of each series (NaN where it has no scored point or a zero denominator).
+
+    ``scale`` (from :func:`naive_scale`) may be given instead of ``y_hist`` when one history is scored
+    many times.
+    """
     y = np.asarray(y, dtype=np.float64)
     err = (y - np.asarray(yhat, dtype=np.float64)) ** 2
     ok = ~np.isnan(y)
     cnt = ok.sum(axis=1)
     mse = np.where(cnt > 0, np.where(ok, err, 0.0).sum(axis=1) / np.maximum(cnt, 1), np.nan)
-    scale = naive_scale(y_hist)
+    if scale is None:
+        scale = naive_scale(y_hist)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((scale > 0) & (cnt > 0), np.sqrt(mse / scale), np.nan)
 

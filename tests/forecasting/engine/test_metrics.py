@@ -51,3 +51,14 @@ def test_coverage_and_metric_dict():
 def test_all_unknown_gives_nan_not_error():
     y = np.full((2, 2), np.nan)
     assert math.isnan(M.wape(y, y)) and math.isnan(M.mae(y, y))
+
+
+def test_rmsse_with_a_precomputed_scale_equals_rmsse_from_history():
+    rng = np.random.default_rng(3)
+    hist = rng.poisson(5, size=(4, 30)).astype(float)
+    hist[1, :10] = np.nan
+    y = rng.poisson(5, size=(4, 7)).astype(float)
+    f = np.full_like(y, 5.0)
+    np.testing.assert_array_equal(
+        M.rmsse_per_series(y, f, hist), M.rmsse_per_series(y, f, scale=M.naive_scale(hist))
+    )

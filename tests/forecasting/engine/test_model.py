@@ -295,3 +295,35 @@ def test_round_choice_leans_to_more_rounds_within_the_tolerance():
     # clearly worse past the best (overfitting): the best stays
     assert pick_rounds(cands, [1.30, 1.10, 1.000, 1.08, 1.12, 1.20]) == 100
     assert pick_rounds([600], [0.5]) == 600
+
+
+def test_one_step_guard_waits_for_min_rounds_before_it_may_stop():
+    """The guard judges only from ``guard_from`` on: on labels that are pure noise the one-step loss is
+    best after a few rounds, and without the wait training stops there."""
+    from forecasting.engine.config import lgb_params
+    from forecasting.engine.lgbm import LocalTrainer
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 5)).astype(np.float32)
+    y = rng.gamma(2.0, 1.0, size=2000).astype(np.float32)
+    params = lgb_params(make_config(learning_rate=0.3, num_leaves=15, min_data_in_leaf=5, num_threads=1))
+
+    def trained(guard_from: int) -> int:
+        trainer = LocalTrainer()
+        trainer.prepare(X, y, [f"f{i}" for i in range(5)], [], params)
+        booster = trainer.train(
+            params, 200, rows=np.arange(1500), valid_rows=np.arange(1500, 2000), early_stopping=5,
+            guard_from=guard_from,
+        )
+        trainer.release()
+        return booster.current_iteration()
+
+    early = trained(0)
+    assert early < 60
+    waited = trained(80)
+    assert 85 <= waited < 200  # waited for round 80, then stopped within its patience of the best after it
+
+
+def test_min_rounds_is_validated():
+    with pytest.raises(EngineError, match="min_rounds"):
+        make_config(min_rounds=0)
