@@ -37,7 +37,7 @@ class EngineConfig:
     lambda_l2: float = 1.0
     max_rounds: int = 600
     num_rounds: int | None = None  # fixed rounds; None = chosen on the calibration window (see fit)
-    early_stopping_rounds: int = 25
+    early_stopping_rounds: int = 15
     # the one-step guard waits this long: on store-level data its loss flattens by ~120 rounds while the
     # multi-step forecast keeps improving to 300 (Rossmann 134 rounds 0.158 RMSSE, 307 rounds 0.149)
     min_rounds: int = 200
@@ -169,6 +169,9 @@ def lgb_params(cfg: EngineConfig, objective: str | None = None, member: int = 0)
         "lambda_l2": cfg.lambda_l2,
         "metric": cfg.early_stopping_metric,
         "max_bin": 127,
+        # bin edges from a 50,000-row sample (LightGBM's default reads 200,000): 127 quantile edges per column
+        # need no more, and binning every row of a mid-size panel cost a third of a second
+        "bin_construct_sample_cnt": 50_000,
         "cat_smooth": 10,
         "max_cat_to_onehot": 8,
         "seed": cfg.seed + member,

@@ -63,6 +63,7 @@ class LightGBMForecaster:
         self.choice: dict[tuple[str, str], tuple[str, str]] = {}
         self.blend_weight = 0.0
         self.exceeded: np.ndarray | None = None
+        self._window_forecast: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- setup ---------------------------------------------------------------------------------
     def _prepare(self, panel: Panel, drivers: list[str] | None = None, categories=None, spec=None) -> None:
@@ -138,7 +139,11 @@ class LightGBMForecaster:
                 best = self._choose_rounds(panel, cut, H, actual, level, booster, progress)
                 chosen.append((booster, best))
             self.members = chosen
-            pred = self.predict(panel, cut, H, progress=progress, stage="calibrate")
+            if len(chosen) == 1 and self._window_forecast is not None:
+                pred, self.exceeded = self._window_forecast
+            else:
+                pred = self.predict(panel, cut, H, progress=progress, stage="calibrate")
+            self._window_forecast = None
             t0 = time.perf_counter()
             closed = closed_mask(panel, cut, H)
             pred = self._choose_methods(panel, cut, H, actual, pred, closed)
@@ -296,18 +301,20 @@ class LightGBMForecaster:
         scale = naive_scale(panel.y[:, :cut])
         scale = np.where(scale > 0, scale, level**2)
 
-        def score(it: int, model: lgb.Booster) -> float:
-            pred = self.predict(panel, cut, H, members=[(model, it)])
-            per_series = rmsse_per_series(actual, pred, scale=scale)
-            per_series = per_series[~np.isnan(per_series)]
-            return float(per_series.mean()) if len(per_series) else 0.0
-
         cands = sorted({c for c in ROUND_GRID if c < trained} | {trained})
         scores = []
+        forecasts = {}
         for k, it in enumerate(cands):
-            scores.append(score(it, booster))
+            pred = self.predict(panel, cut, H, members=[(booster, it)])
+            forecasts[it] = (pred, self.exceeded)
+            per_series = rmsse_per_series(actual, pred, scale=scale)
+            per_series = per_series[~np.isnan(per_series)]
+            scores.append(float(per_series.mean()) if len(per_series) else 0.0)
             _notify(progress, "calibrate", k + 1, len(cands))
-        return pick_rounds(cands, scores)
+        best = pick_rounds(cands, scores)
+        # the calibration window's forecast of a single-member model is the chosen candidate's: kept, not redone
+        self._window_forecast = forecasts[best]
+        return best
 
     # -- forecasting ---------------------------------------------------------------------------
     def predict(
