@@ -192,14 +192,14 @@ def run_size(db: str, n_locations: int, n_products: int) -> None:
 
     def receipts():
         for i in range(1000):
-            post_movements([MovementSpec(loc.pk, products[i % 50].pk, "receipt", Decimal("1"))])
+            post_movements([MovementSpec(loc.pk, products[i % len(products)].pk, "receipt", Decimal("1"))])
 
     _, ledger_s, ledger_q = timed(receipts)
 
     def plain_inserts():
         now = timezone.now()
         for i in range(1000):
-            StockMovement.objects.create(location=loc, product=products[i % 50], kind="adjustment",
+            StockMovement.objects.create(location=loc, product=products[i % len(products)], kind="adjustment",
                                          quantity=Decimal("1"), balance_after=Decimal("0"), occurred_at=now)
 
     _, plain_s, plain_q = timed(plain_inserts)
@@ -242,6 +242,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="20x250", help="Comma-separated LOCATIONSxPRODUCTS.")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    for size in args.sizes.split(","):
+        try:
+            n_locations, n_products = (int(x) for x in size.lower().split("x"))
+        except ValueError:
+            parser.error(f"--sizes: {size!r} is not LOCATIONSxPRODUCTS")
+        if n_locations < 1 or n_products < 5:
+            # a fifth of the products are dishes, and the production part needs at least one
+            parser.error(f"--sizes: {size!r} needs at least 1 location and 5 products")
     if args.child:
         setup_django(args.db, name="sf_plan_bench")
         for size in args.sizes.split(","):
