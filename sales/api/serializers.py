@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from rest_framework import serializers
 
 from branches.models import Location
+from core.api.fast_lists import CompiledListSerializer
 from core.api.fields import NO_CONTROL_CHARACTERS
 from sales.choices import ImportKind
 from sales.models import (
@@ -52,7 +53,7 @@ def listed(instance, name: str) -> list | None:
     return instance.__dict__.get(f"listed_{name}")
 
 
-class PrefetchedListSerializer(serializers.ListSerializer):
+class PrefetchedListSerializer(CompiledListSerializer):
     """Reads the prefetched plain list when the view made one, else the relation as usual."""
 
     def get_attribute(self, instance):
@@ -94,6 +95,7 @@ class ProductSerializer(serializers.ModelSerializer):
                   "lot_tracked", "requires_inspection", "barcodes", "source_refs", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"sku": NO_CONTROL_CHARACTERS, "name": NO_CONTROL_CHARACTERS, "unit": NO_CONTROL_CHARACTERS}
+        list_serializer_class = CompiledListSerializer  # the products page (core/api/fast_lists.py)
 
     def validate_barcodes(self, barcodes: list[str]) -> list[str]:
         cleaned = list(dict.fromkeys(b.strip() for b in barcodes if b.strip()))
@@ -140,6 +142,7 @@ class DailySaleSerializer(serializers.ModelSerializer):
         fields = ["id", "location", "location_code", "product", "sku", "date", "quantity", "revenue", "discount",
                   "returns", "price_paid", "on_promotion", "updated_at"]
         read_only_fields = ["updated_at"]
+        list_serializer_class = CompiledListSerializer  # the daily sales page (core/api/fast_lists.py)
 
 
 class StockLevelSerializer(serializers.ModelSerializer):
