@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""))
     parser.add_argument("--repeat", type=int, default=200, help="requests per endpoint")
     parser.add_argument("--profile", type=int, default=0, help="print this many lines of a cProfile of the mix")
+    parser.add_argument("--dump", default="", help="also write the profile's stats to this file (pstats)")
     parser.add_argument("--sort", default="tottime", help="cProfile sort key (tottime, cumulative, …)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names (default: all)")
     args = parser.parse_args()
@@ -92,6 +93,8 @@ def main() -> None:
           f"{' (under cProfile)' if profiler else ''}")
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.profile)
+        if args.dump:
+            profiler.dump_stats(args.dump)
 
 
 if __name__ == "__main__":

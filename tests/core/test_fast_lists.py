@@ -21,7 +21,7 @@ from forecasting.api.serializers import ForecastSerializer
 from forecasting.api.views import ForecastViewSet
 from forecasting.models import Forecast, ModelRun
 from integrations.models import IntegrationAccount
-from sales.api.serializers import DailySaleSerializer, ProductSerializer
+from sales.api.serializers import DailySaleSerializer, ProductSerializer, attach_listed_relations
 from sales.api.views import DailySaleViewSet, ProductViewSet
 from sales.filtersets import ProductFilterSet
 from sales.models import DailySale, Product, ProductBarcode, ProductCategory, ProductSourceRef
@@ -82,6 +82,17 @@ def test_compiled_list_equals_drf_row_by_row(rows, view_class, serializer_class,
         fast = serializer_class(items, many=True).data
         drf = [serializer_class(item).data for item in items]  # a single row: DRF's own to_representation
     assert json.dumps(fast) == json.dumps(drf)  # same keys, same order, same values
+
+
+def test_products_listed_relations_equal_the_relations(rows, django_assert_max_num_queries):
+    """The products page's barcodes and source refs, loaded as plain lists in two queries, serialize as the
+    relations themselves do (the detail and write paths)."""
+    through_relations = [ProductSerializer(p).data for p in Product.objects.order_by("sku")]
+    page = list(Product.objects.order_by("sku"))
+    with django_assert_max_num_queries(2):
+        attach_listed_relations(page)
+    assert json.dumps(ProductSerializer(page, many=True).data) == json.dumps(through_relations)
+    assert [r["barcodes"] for r in through_relations] == [[], ["4600001", "4600002"]]
 
 
 def test_compiled_list_keeps_drfs_missing_attribute_rules():
