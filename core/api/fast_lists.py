@@ -111,7 +111,14 @@ def _reader(child: serializers.Serializer, field: Field, model: type[models.Mode
     if type(field) is PrimaryKeyRelatedField:
         column = _foreign_key_column(field, model)
         if column is not None:
-            return lambda instance: getattr(instance, column)
+
+            def read_key(instance: Any) -> Any:
+                try:
+                    return getattr(instance, column)
+                except AttributeError:  # not a row of the model: DRF decides
+                    return fallback(instance)
+
+            return read_key
         return fallback
     if field.source != "*" and field.source_attrs and type(field).get_attribute is Field.get_attribute:
         return _walk(field, list(field.source_attrs), fallback)
