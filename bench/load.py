@@ -130,10 +130,13 @@ def prepare(rows: int, users: int) -> tuple[str, int, list[str]]:
     return url, account.pk, tokens
 
 
-def start_gunicorn(url: str, workers: int, overrides: dict[str, str]) -> subprocess.Popen:
+def start_gunicorn(url: str, workers: int | None, overrides: dict[str, str]) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "salesforecast.wsgi:application",
+               "--config", "docker/gunicorn.conf.py", "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"]
+    if workers is not None:  # else the deployed default
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "salesforecast.wsgi:application", "--config", "docker/gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--log-level", "warning"],
+        command,
         cwd=ROOT, env={**env_for(url), **overrides}, start_new_session=True,
     )
     deadline = time.time() + 60
@@ -385,7 +388,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers (default: docker/gunicorn.conf.py's, one per core)")
     parser.add_argument("--think", type=float, default=1.5,
                         help="mean seconds a user waits between requests (uniform ±50%%); 0 = closed loop")
     parser.add_argument("--processes", type=int, default=2, help="client processes")
@@ -421,7 +425,8 @@ def main() -> None:
             server.wait(timeout=30)
         summaries[phase] = report(
             f"[{phase}] {args.users} users ({model}) × {wall:.0f}s, {args.processes} client processes, gunicorn "
-            f"({args.workers} workers × {os.environ.get('GUNICORN_THREADS', '4')} threads), {args.client} client, "
+            f"({args.workers or 'default'} workers × {os.environ.get('GUNICORN_THREADS', '4')} threads), "
+            f"{args.client} client, "
             f"PostgreSQL{redis_note if phase == 'cached' else ''}, {args.rows:,} daily sales",
             latencies, errors, wall,
         )

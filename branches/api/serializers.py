@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from branches.models import SYNCED_FIELDS, Location
 from branches.services.time_zones import effective_time_zone
+from core.api.fast_lists import CompiledListSerializer
 from core.api.fields import NO_CONTROL_CHARACTERS
 
 # What a sync owns on a synced row (its identity and the synced fields): changed in the source system, never here.
@@ -25,6 +26,7 @@ class LocationSerializer(serializers.ModelSerializer):
                   "created_at", "updated_at", "synced_at"]
         read_only_fields = ["source", "tree_path", "depth", "created_at", "updated_at", "synced_at"]
         extra_kwargs = {"name": NO_CONTROL_CHARACTERS, "code": NO_CONTROL_CHARACTERS}
+        list_serializer_class = CompiledListSerializer  # the branches page: same rows, read field by field once
 
     def get_is_synced(self, obj: Location) -> bool:
         return obj.source_id is not None

@@ -15,6 +15,8 @@ from branches.services.time_zones import with_effective_time_zone
 from branches.services.tree import build_tree
 from core.api.exceptions import Conflict
 
+LIST_COLUMNS = [field.name for field in Location._meta.concrete_fields]
+
 
 class LocationViewSet(viewsets.ModelViewSet):
     """The location tree: 1C branches, iiko departments (every domain), manual entries.
@@ -28,6 +30,14 @@ class LocationViewSet(viewsets.ModelViewSet):
     filterset_class = LocationFilterSet
     search_fields = ["name", "code", "code_tco", "taxpayer_id_number", "external_id"]
     ordering_fields = ["name", "code", "tree_path", "depth", "type", "updated_at", "synced_at", "id"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action != "list":
+            return queryset
+        # The list shows only the names of the source account and the parent: every column of both (the account's
+        # options JSON among them) was a third of fetching a page.
+        return queryset.only(*LIST_COLUMNS, "source__name", "parent__name")
 
     def perform_destroy(self, instance: Location) -> None:
         if instance.source_id is not None:

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fast_lists import CompiledListSerializer
 from forecasting.choices import AccuracyGroupBy
 from forecasting.models import Forecast, ForecastBatch, ForecastScope, ModelRun, SeriesMethod
 from forecasting.services.runs import MAX_BACKTEST_FOLDS, MAX_HORIZON
@@ -97,6 +98,7 @@ class ForecastSerializer(serializers.ModelSerializer):
         model = Forecast
         fields = ["id", "run", "location", "location_code", "product", "sku", "date", "yhat", "p10", "p50", "p90"]
         read_only_fields = fields
+        list_serializer_class = CompiledListSerializer  # the forecasts page (core/api/fast_lists.py)
 
 
 class AccuracyQuerySerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 
-from django.db.models import Count, Prefetch, ProtectedError
+from django.db.models import Count, ProtectedError
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -45,9 +45,7 @@ from sales.models import (
     ImportJob,
     Order,
     Product,
-    ProductBarcode,
     ProductCategory,
-    ProductSourceRef,
     StockLevel,
 )
 from sales.services import analytics
@@ -101,13 +99,15 @@ class ProductViewSet(_ProtectedDestroyMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action != "list":
-            return queryset  # a written row is re-read through its relations, never a list prefetched before
-        # Plain lists, not Django's per-row prefetch querysets (see sales.api.serializers.listed).
-        return queryset.prefetch_related(None).prefetch_related(
-            Prefetch("barcodes", queryset=ProductBarcode.objects.order_by("pk"), to_attr="listed_barcodes"),
-            Prefetch("source_refs", queryset=ProductSourceRef.objects.select_related("account").order_by("pk"),
-                     to_attr="listed_source_refs"),
-        )
+            return queryset  # a written row is re-read through its relations, never a list loaded before
+        # The page's relations are loaded as plain lists once it is cut (paginate_queryset).
+        return queryset.prefetch_related(None)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            s.attach_listed_relations(page)
+        return page
 
 
 class DailySaleViewSet(viewsets.ModelViewSet):
