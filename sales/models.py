@@ -177,7 +177,10 @@ class DailySale(models.Model):
             models.UniqueConstraint(fields=["location", "product", "date"], name="daily_sale_unique_loc_product_date")
         ]
         indexes = [
-            models.Index(fields=["date"], name="daily_sale_date_idx"),
+            # date ranges, and the API's newest-first page (date DESC, location, product) read straight off the
+            # index: on (date) alone a 50-row page sorted a whole day (2,000 rows fetched at random from the
+            # heap, 8 ms of PostgreSQL per page at 1 M rows). It replaces (date): still one index per ingest.
+            models.Index(fields=["-date", "location", "product"], name="daily_sale_date_loc_prod_idx"),
             models.Index(fields=["product", "date"], name="daily_sale_product_date_idx"),
         ]
 

@@ -84,6 +84,20 @@ def test_compiled_list_equals_drf_row_by_row(rows, view_class, serializer_class,
     assert json.dumps(fast) == json.dumps(drf)  # same keys, same order, same values
 
 
+def test_daily_sales_page_reads_only_the_code_and_sku_of_its_relations(rows, django_assert_num_queries):
+    """The page loads its location's code and product's SKU, not the whole related rows, and reads nothing deferred
+    back: the same JSON as from whole rows, with no query while serializing."""
+    listed = list(_list_queryset(DailySaleViewSet))
+    assert {"name", "time_zone", "created_at"} <= listed[0].location.get_deferred_fields()
+    assert {"name", "list_price"} <= listed[0].product.get_deferred_fields()
+    assert not listed[0].get_deferred_fields()
+    whole = list(DailySale.objects.select_related("location", "product").order_by("-date", "location_id",
+                                                                                  "product_id"))
+    with django_assert_num_queries(0):
+        data = DailySaleSerializer(listed, many=True).data
+    assert json.dumps(data) == json.dumps(DailySaleSerializer(whole, many=True).data)
+
+
 def test_products_listed_relations_equal_the_relations(rows, django_assert_max_num_queries):
     """The products page's barcodes and source refs, loaded as plain lists in two queries, serialize as the
     relations themselves do (the detail and write paths)."""
