@@ -1,9 +1,16 @@
 """Page-number pagination that refuses oversized pages instead of silently truncating them."""
 
+import hashlib
+from functools import cached_property
+
 from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from core.read_cache import cache_seconds, data_version
 
 
 class StrictPageNumberPagination(PageNumberPagination):
@@ -41,3 +48,35 @@ class StrictPageNumberPagination(PageNumberPagination):
             if param["name"] == self.page_query_param:
                 param["schema"] = {"type": "integer", "minimum": 1}
         return params
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total is read from the shared cache under the read cache's data version.
+
+    Counting a month of daily sales is an index scan over 60,000 entries (5 ms of PostgreSQL) for every page of
+    the same list; the rows themselves are always read fresh. The key is the count query's own SQL and parameters,
+    so every filter, search and scope has its own; any committed write to a domain model, and every ingest, moves
+    the data version (core/read_cache.py), so a count is never older than the last write, and
+    ``API_CACHE_SECONDS`` (0: no caching) bounds it where a bulk write saved no row.
+    """
+
+    @cached_property
+    def count(self) -> int:
+        seconds = cache_seconds()
+        query = getattr(self.object_list, "query", None)
+        if seconds <= 0 or query is None:
+            return super().count
+        sql, params = query.sql_with_params()
+        digest = hashlib.sha256(f"{self.object_list.db}|{sql}|{params!r}".encode()).hexdigest()[:40]
+        key = f"sf:count:{data_version()}:{digest}"
+        total = cache.get(key)
+        if total is None:
+            total = super().count
+            cache.set(key, total, seconds)
+        return total
+
+
+class CachedCountPagination(StrictPageNumberPagination):
+    """Strict pages whose total comes from :class:`CachedCountPaginator` (for lists over big tables)."""
+
+    django_paginator_class = CachedCountPaginator

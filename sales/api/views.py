@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from branches.models import Location
 from core.api.exceptions import Conflict
+from core.api.pagination import CachedCountPagination
 from core.read_cache import cached_read
 from sales.api import serializers as s
 from sales.choices import ImportJobStatus, ImportKind
@@ -115,6 +116,7 @@ class DailySaleViewSet(viewsets.ModelViewSet):
 
     queryset = DailySale.objects.select_related("location", "product").order_by("-date", "location_id", "product_id")
     serializer_class = s.DailySaleSerializer
+    pagination_class = CachedCountPagination  # the total of a month is 60,000 index entries at 1 M rows
     filterset_class = DailySaleFilterSet
     search_fields = ["product__sku", "product__name", "location__code", "location__name"]
     ordering_fields = ["date", "quantity", "revenue", "updated_at", "id"]

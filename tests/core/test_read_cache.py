@@ -113,3 +113,35 @@ def test_the_migration_creates_the_configured_database_cache_table_and_reverses(
             assert caches["default"].get(VERSION_KEY) == "v1"  # shared: any process reading this table sees it
         finally:
             caches["default"].clear()
+
+
+DAILY = "/api/v1/daily-sales/?page_size=1&date_from=2026-01-01&date_to=2026-01-31"
+
+
+def test_the_daily_sales_total_is_cached_until_the_next_write_and_the_rows_are_always_fresh(
+    cached, client_for, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_daily_sales(sales(3) + sales(4, day=6), create_missing=True)
+    viewer = client_for("viewer")
+    first = viewer.get(DAILY)
+    assert first.status_code == 200 and first.json()["count"] == 2
+    with django_assert_num_queries(1):  # the page's rows only: the total comes from the cache
+        again = viewer.get(DAILY + "&page=2")
+    assert again.json()["count"] == 2 and again.json()["results"][0]["date"] == "2026-01-05"
+    assert viewer.get(DAILY.replace("01-31", "01-05")).json()["count"] == 1  # another filter, another total
+    with django_capture_on_commit_callbacks(execute=True):
+        ingest_daily_sales(sales(5, day=7))
+    assert viewer.get(DAILY).json()["count"] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        DailySale.objects.filter(date=dt.date(2026, 1, 7)).get().delete()
+    assert viewer.get(DAILY).json()["count"] == 2
+
+
+@override_settings(API_CACHE_SECONDS=0)
+def test_without_the_read_cache_the_total_is_counted_each_time(client_for, django_assert_num_queries):
+    ingest_daily_sales(sales(3), create_missing=True)
+    viewer = client_for("viewer")
+    viewer.get(DAILY)
+    with django_assert_num_queries(2):
+        assert viewer.get(DAILY).json()["count"] == 1
