@@ -14,8 +14,7 @@ from branches.models import Location
 from branches.services.time_zones import with_effective_time_zone
 from branches.services.tree import build_tree
 from core.api.exceptions import Conflict
-
-LIST_COLUMNS = [field.name for field in Location._meta.concrete_fields]
+from core.api.fast_lists import with_related_names
 
 
 class LocationViewSet(viewsets.ModelViewSet):
@@ -37,7 +36,7 @@ class LocationViewSet(viewsets.ModelViewSet):
             return queryset
         # The list shows only the names of the source account and the parent: every column of both (the account's
         # options JSON among them) was a third of fetching a page.
-        return queryset.only(*LIST_COLUMNS, "source__name", "parent__name")
+        return with_related_names(queryset, "source__name", "parent__name")
 
     def perform_destroy(self, instance: Location) -> None:
         if instance.source_id is not None:

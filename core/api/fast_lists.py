@@ -125,6 +125,12 @@ def _reader(child: serializers.Serializer, field: Field, model: type[models.Mode
     return fallback
 
 
+def with_related_names(queryset: models.QuerySet, *related: str) -> models.QuerySet:
+    """A list's queryset loading its own columns and, of its select_related rows, only the ``related`` ones it shows
+    (``"location__code"``): whole related rows cost their columns' parsing on every row of the page."""
+    return queryset.only(*(field.name for field in queryset.model._meta.concrete_fields), *related)
+
+
 class CompiledListSerializer(serializers.ListSerializer):
     """`list_serializer_class` of a hot list's serializer: same rows as DRF's ListSerializer, planned once."""
 
