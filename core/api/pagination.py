@@ -4,13 +4,12 @@ import hashlib
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-from core.read_cache import cache_seconds, data_version
+from core.read_cache import cache_seconds, data_version, fill_once
 
 
 class StrictPageNumberPagination(PageNumberPagination):
@@ -55,7 +54,8 @@ class CachedCountPaginator(Paginator):
 
     Counting a month of daily sales is an index scan over 60,000 entries (5 ms of PostgreSQL) for every page of
     the same list; the rows themselves are always read fresh. The key is the count query's own SQL and parameters,
-    so every filter, search and scope has its own; any committed write to a domain model, and every ingest, moves
+    so every filter, search and scope has its own, and it is filled as the read cache fills (`fill_once`): one
+    reader counts, the others wait for its answer. Any committed write to a domain model, and every ingest, moves
     the data version (core/read_cache.py), so a count is never older than the last write, and
     ``API_CACHE_SECONDS`` (0: no caching) bounds it where a bulk write saved no row.
     """
@@ -68,11 +68,8 @@ class CachedCountPaginator(Paginator):
             return super().count
         sql, params = query.sql_with_params()
         digest = hashlib.sha256(f"{self.object_list.db}|{sql}|{params!r}".encode()).hexdigest()[:40]
-        key = f"sf:count:{data_version()}:{digest}"
-        total = cache.get(key)
-        if total is None:
-            total = super().count
-            cache.set(key, total, seconds)
+        # the read cache's fill: fifty readers of a fresh version count once, not fifty times
+        total, _ = fill_once(f"sf:count:{data_version()}:{digest}", seconds, lambda: (self.object_list.count(), True))
         return total
 
 
