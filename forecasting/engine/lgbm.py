@@ -63,7 +63,6 @@ class LightGBMForecaster:
         self.choice: dict[tuple[str, str], tuple[str, str]] = {}
         self.blend_weight = 0.0
         self.exceeded: np.ndarray | None = None
-        self._window_forecast: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- setup ---------------------------------------------------------------------------------
     def _prepare(self, panel: Panel, drivers: list[str] | None = None, categories=None, spec=None) -> None:
@@ -136,14 +135,13 @@ class LightGBMForecaster:
                     progress=progress, guard_from=min(cfg.min_rounds, rounds),
                 )
                 self.seconds["train"] += time.perf_counter() - t0
-                best = self._choose_rounds(panel, cut, H, actual, level, booster, progress)
+                best, window = self._choose_rounds(panel, cut, H, actual, level, booster, progress)
                 chosen.append((booster, best))
             self.members = chosen
-            if len(chosen) == 1 and self._window_forecast is not None:
-                pred, self.exceeded = self._window_forecast
+            if len(chosen) == 1 and window is not None:
+                pred, self.exceeded = window  # a single model's window forecast is its chosen candidate's
             else:
                 pred = self.predict(panel, cut, H, progress=progress, stage="calibrate")
-            self._window_forecast = None
             t0 = time.perf_counter()
             closed = closed_mask(panel, cut, H)
             pred = self._choose_methods(panel, cut, H, actual, pred, closed)
@@ -285,8 +283,9 @@ class LightGBMForecaster:
     def _choose_rounds(
         self, panel: Panel, cut: int, H: int, actual: np.ndarray, level: np.ndarray, booster: lgb.Booster,
         progress: Progress | None,
-    ) -> int:
-        """Pick the number of boosting rounds by the *recursive* H-step error on the held-out window.
+    ) -> tuple[int, tuple[np.ndarray, np.ndarray] | None]:
+        """Pick the number of boosting rounds by the *recursive* H-step error on the held-out window; returns them
+        with the chosen candidate's window forecast and band excess (None where ``num_rounds`` fixed the rounds).
 
         One-step validation loss (early stopping) rewards rounds that fit teacher-forced lags; what
         matters is the multi-step forecast, so a few checkpoints are forecast recursively and scored by
@@ -297,10 +296,9 @@ class LightGBMForecaster:
         """
         trained = booster.current_iteration()
         if self.cfg.num_rounds is not None:
-            return min(self.cfg.num_rounds, trained)
+            return min(self.cfg.num_rounds, trained), None
         scale = naive_scale(panel.y[:, :cut])
         scale = np.where(scale > 0, scale, level**2)
-
         cands = sorted({c for c in ROUND_GRID if c < trained} | {trained})
         scores = []
         forecasts = {}
@@ -312,9 +310,7 @@ class LightGBMForecaster:
             scores.append(float(per_series.mean()) if len(per_series) else 0.0)
             _notify(progress, "calibrate", k + 1, len(cands))
         best = pick_rounds(cands, scores)
-        # the calibration window's forecast of a single-member model is the chosen candidate's: kept, not redone
-        self._window_forecast = forecasts[best]
-        return best
+        return best, forecasts[best]
 
     # -- forecasting ---------------------------------------------------------------------------
     def predict(
