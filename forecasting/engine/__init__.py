@@ -12,7 +12,11 @@ Public API (all inputs/outputs are pandas DataFrames; errors are :class:`EngineE
 
 History: ``location``, ``product`` (``ALL`` for store level), ``date``, ``y``, optional ``category`` and
 numeric driver columns known in advance (``price``, ``promo``, ``is_open``, ``holiday``, any other).
-The future frame has the same keys and drivers for the horizon.
+The future frame has the same keys and drivers for the horizon, and may go on for the few periods after it
+(``default_spec(freq).driver_lookahead``): the last days' features read the drivers of the days that follow
+(``promo_next``, next week's promotions), so a forecast day does not depend on how far the run looks ahead.
+Horizon periods it leaves out get defaults (open, no promotion, no holiday, last price); the periods after
+the horizon that it leaves out stay unknown, as the days after the history are in training.
 
 Design choices, and why:
 
@@ -104,6 +108,7 @@ from .artifact import ForecastModel
 from .backtest import DEFAULT_MODELS, backtest
 from .config import EngineConfig, make_config
 from .errors import EngineError
+from .features import default_spec
 from .lgbm import BoosterTrainer, LocalTrainer, Progress
 from .panel import Frequency, build_panel, detect_frequency
 
@@ -119,6 +124,7 @@ __all__ = [
     "backtest",
     "baseline_forecast",
     "build_panel",
+    "default_spec",
     "detect_frequency",
     "make_config",
     "metrics",

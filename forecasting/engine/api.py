@@ -10,6 +10,7 @@ import pandas as pd
 from .artifact import ForecastModel
 from .config import EngineConfig, make_config
 from .errors import EngineError
+from .features import FeatureSpec
 from .finalize import Finished, finish_forecast
 from .forecasters import BaselineForecaster
 from .lgbm import BoosterTrainer, LightGBMForecaster, Progress
@@ -100,6 +101,7 @@ def predict(
     panel = build_panel(
         history, horizon=int(H), future=future, freq=model.freq, missing_policy=cfg.missing_policy,
         missing_policy_by_location=cfg.missing_policy_by_location, drivers=model.drivers,
+        lookahead=FeatureSpec.from_dict(model.spec).driver_lookahead,
     )
     panel.binary = dict(model.binary)
     m = LightGBMForecaster.from_model(model)

@@ -38,6 +38,11 @@ class FeatureSpec:
     # models stored before the feature existed, so they keep their feature list
     location_drivers: bool = False
 
+    @property
+    def driver_lookahead(self) -> int:
+        """How many periods past t the features of t read drivers from (``_next``, ``_next_<window>``)."""
+        return self.driver_window
+
     def to_dict(self) -> dict:
         return asdict(self)
 

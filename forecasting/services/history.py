@@ -249,9 +249,12 @@ def _useful(name: str, hist: np.ndarray, fut: np.ndarray) -> bool:
 
 
 def _future_dates(days: np.ndarray, horizon: int) -> tuple[str, np.ndarray]:
+    """The horizon's dates and the few after it whose drivers the last days' features read (a closure or a
+    promotion the day after the horizon changes the day before it)."""
     dates = pd.to_datetime(np.unique(days), unit="D")
     freq = engine.detect_frequency(dates)
-    grid = pd.date_range(dates.max(), periods=horizon + 1, freq=freq.alias)[1:]
+    ahead = horizon + engine.default_spec(freq).driver_lookahead
+    grid = pd.date_range(dates.max(), periods=ahead + 1, freq=freq.alias)[1:]
     return freq.alias, ((grid - pd.Timestamp(EPOCH)).days.to_numpy()).astype(np.int32)
 
 

@@ -133,6 +133,19 @@ def test_feature_ads_and_extended_promotions_reach_the_engine(world):
     assert ads["advertised"].tolist() == [1.0]
 
 
+
+def test_future_drivers_reach_a_week_past_the_horizon(world):
+    """A closure the day after the horizon reaches the engine: the horizon's last day reads it as 'tomorrow'."""
+    world.standard(days=30)
+    world.driver(world.store_b, END + dt.timedelta(days=8), is_open=False)
+    world.driver(world.store_b, END + dt.timedelta(days=20), is_open=False)  # past the lookahead: not read
+    history = load_history(horizon=7)
+    assert "is_open" in history.drivers
+    future = history.future.assign(loc=lambda f: f["location"].astype(int))
+    closed = future[future["is_open"] == 0]
+    assert set(closed["date"]) == {pd.Timestamp(END + dt.timedelta(days=8))}
+    assert set(closed["loc"]) == {world.store_b.pk}
+
 def test_constant_drivers_are_left_out(world):
     world.standard(days=30)  # no promotions, one price, no drivers at all
     assert load_history(horizon=7).drivers == []

@@ -39,6 +39,19 @@ def test_forecast_follows_weekday_and_promo(daily, trained):
     assert ratio > 1.2
 
 
+
+def test_a_days_forecast_does_not_depend_on_how_far_the_run_looks(daily, trained):
+    """The last days of a short horizon read the drivers of the days after it (tomorrow's closure, next week's
+    promotions) from the future frame, as a longer run does: the same day gets the same forecast."""
+    history, future = daily
+    short = predict(trained, history, future, horizon=7)
+    long = predict(trained, history, future, horizon=14)
+    long = long[long["date"] <= short["date"].max()]
+    cols = ["yhat", "p10", "p50", "p90"]
+    np.testing.assert_allclose(short[cols].to_numpy(), long[cols].to_numpy(), rtol=1e-9)
+    one = predict(trained, history, future, horizon=1)
+    np.testing.assert_allclose(one["yhat"].to_numpy(), long[long["date"] == one["date"].max()]["yhat"].to_numpy())
+
 def test_deterministic_bytes_and_forecasts(daily, trained):
     history, future = daily
     again = train(history, fast_config())

@@ -84,6 +84,25 @@ def test_future_driver_defaults_and_given_values():
     assert list(p.drivers["is_open"][0, T:]) == [1.0, 0.0, 1.0]
 
 
+
+def test_drivers_reach_past_the_horizon_by_the_lookahead():
+    hist = pd.DataFrame({
+        "location": "A", "product": "P", "date": pd.date_range("2024-01-01", periods=5),
+        "y": 1.0, "promo": [0, 1, 0, 1, 0], "is_open": 1.0,
+    })
+    # a closure and a promotion the day after a 3-day horizon: the last day's "next" features read them
+    fut = pd.DataFrame({"location": ["A"], "product": ["P"], "date": [pd.Timestamp("2024-01-09")],
+                        "promo": [1.0], "is_open": [0.0]})
+    p = build_panel(hist, horizon=3, future=fut, lookahead=2)
+    assert p.horizon == 3 and len(p.future_dates) == 3
+    # the horizon's gaps get defaults; after it, only what the future frame says (unknown elsewhere)
+    np.testing.assert_array_equal(p.drivers["promo"][0, p.T:], [0.0, 0.0, 0.0, 1.0, np.nan])
+    np.testing.assert_array_equal(p.drivers["is_open"][0, p.T:], [1.0, 1.0, 1.0, 0.0, np.nan])
+    assert build_panel(hist, horizon=3, future=fut).drivers["promo"].shape[1] == p.T + 3
+    assert build_panel(hist, lookahead=2).drivers["promo"].shape[1] == p.T  # no horizon, nothing to look past
+    with pytest.raises(EngineError, match="lookahead"):
+        build_panel(hist, horizon=3, lookahead=-1)
+
 @pytest.mark.parametrize(
     "df, match",
     [
