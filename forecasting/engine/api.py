@@ -10,7 +10,6 @@ import pandas as pd
 from .artifact import ForecastModel
 from .config import EngineConfig, make_config
 from .errors import EngineError
-from .features import FeatureSpec
 from .finalize import Finished, finish_forecast
 from .forecasters import BaselineForecaster
 from .lgbm import BoosterTrainer, LightGBMForecaster, Progress
@@ -98,13 +97,13 @@ def predict(
     missing = [d for d in model.drivers if d not in history.columns]
     if missing:
         raise EngineError(f"history: driver column(s) {missing} used in training are missing")
+    m = LightGBMForecaster.from_model(model)
     panel = build_panel(
         history, horizon=int(H), future=future, freq=model.freq, missing_policy=cfg.missing_policy,
         missing_policy_by_location=cfg.missing_policy_by_location, drivers=model.drivers,
-        lookahead=FeatureSpec.from_dict(model.spec).driver_lookahead,
+        lookahead=m.spec.driver_lookahead,
     )
     panel.binary = dict(model.binary)
-    m = LightGBMForecaster.from_model(model)
     pred = m.predict(panel, panel.T, int(H), progress=progress)
     return _finish(panel, m, pred, panel.T, int(H), cfg)
 

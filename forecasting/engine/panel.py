@@ -231,8 +231,8 @@ def build_panel(
         raise EngineError("history: duplicate rows for the same (location, product, date); aggregate first")
 
     ahead = horizon + lookahead if horizon > 0 else 0
-    future_dates = pd.date_range(grid[-1], periods=horizon + 1, freq=fq.alias)[1:]
     driver_dates = pd.date_range(grid[-1], periods=ahead + 1, freq=fq.alias)[1:]
+    future_dates = driver_dates[:horizon]
     y = np.full(n * T, np.nan, dtype=np.float32)
     y[flat] = y_in
     y = y.reshape(n, T)
