@@ -110,9 +110,13 @@ LOADERS = {"rossmann": load_rossmann, "recruit": load_recruit, "dominicks": load
 
 
 # --- contenders: each returns a frame location, product, date, yhat[, lo, hi] --------------------------
+def engine_config(ds: DataSet) -> EngineConfig:
+    """The engine's parameters for a data set: its horizon, frequency, drivers and missing policy, THREADS threads."""
+    return EngineConfig(horizon=ds.horizon, freq=ds.freq, drivers=ds.drivers, num_threads=THREADS, **ds.config)
+
+
 def run_engine(ds: DataSet) -> pd.DataFrame:
-    cfg = EngineConfig(horizon=ds.horizon, freq=ds.freq, drivers=ds.drivers, num_threads=THREADS, **ds.config)
-    model = train(ds.history, cfg)
+    model = train(ds.history, engine_config(ds))
     print(f"  engine: {model.best_iteration} rounds", file=sys.stderr)
     out = predict(model, ds.history, ds.future)
     return out.rename(columns={"p10": "lo", "p90": "hi"})

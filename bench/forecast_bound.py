@@ -37,15 +37,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import forecast as B  # noqa: E402
 
-from forecasting.engine import EngineConfig, build_panel, predict, train  # noqa: E402
+from forecasting.engine import ForecastModel, build_panel, predict, train  # noqa: E402
 
 KEYS = ["location", "product", "date"]
 
 
-def reforecast(ds: B.DataSet, every: int) -> pd.DataFrame:
-    """One trained model; every ``every`` periods a new forecast with the held-out actuals so far as history."""
-    cfg = EngineConfig(horizon=ds.horizon, freq=ds.freq, drivers=ds.drivers, num_threads=B.THREADS, **ds.config)
-    model = train(ds.history, cfg)
+def reforecast(ds: B.DataSet, model: ForecastModel, every: int) -> pd.DataFrame:
+    """Every ``every`` periods a new forecast by ``model`` with the held-out actuals so far as history."""
     dates = pd.DatetimeIndex(sorted(ds.future["date"].unique()))
     parts = []
     for j in range(0, len(dates), every):
@@ -94,15 +92,16 @@ def main() -> None:
         full = pd.concat([ds.history, ds.holdout], ignore_index=True)
         panel = build_panel(full[["location", "product", "date", "y"]], freq=ds.freq, missing_policy="unknown")
         t0 = time.perf_counter()
+        model = train(ds.history, B.engine_config(ds))  # one model for the run's forecast and the re-forecasts
         preds = {
-            "ours": B.run_engine(ds),
+            "ours": predict(model, ds.history, ds.future),
             "mlforecast": B.run_mlforecast(ds),
             "AutoETS": B.run_statsforecast(ds, "autoets"),
         }
         scores = {name: B.score(ds, p, panel)["rmsse"] for name, p in preds.items()}
         aim = 0.95 * min(scores["mlforecast"], scores["AutoETS"])
         steps = (7, 1) if ds.freq == "D" else (4, 1)
-        again = {k: B.score(ds, reforecast(ds, k), panel)["rmsse"] for k in steps}
+        again = {k: B.score(ds, reforecast(ds, model, k), panel)["rmsse"] for k in steps}
         blend, weights = oracle_blend(ds, panel, preds)
         unit = "days" if ds.freq == "D" else "weeks"
         print(f"## {ds.name}  (horizon {ds.horizon})")
